@@ -1,0 +1,168 @@
+package models
+
+import "time"
+
+// User is an account that signs in with an email address and a password.
+type User struct {
+	ID           int64  `gorm:"primaryKey"`
+	Email        string `gorm:"uniqueIndex;not null"`
+	Name         string `gorm:"not null"`
+	PasswordHash string `gorm:"not null"`
+	Role         string `gorm:"not null"` // booking.Role*
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Session is a signed-in browser. The cookie holds the token; the database
+// holds only its hash.
+type Session struct {
+	TokenHash string `gorm:"primaryKey"`
+	UserID    int64  `gorm:"index;not null"`
+	CreatedAt time.Time
+	ExpiresAt time.Time `gorm:"index;not null"`
+}
+
+// APIToken is a bearer token for API clients, stored hashed.
+type APIToken struct {
+	ID         int64  `gorm:"primaryKey"`
+	UserID     int64  `gorm:"index;not null"`
+	Name       string `gorm:"not null"`
+	Hash       string `gorm:"uniqueIndex;not null"`
+	Prefix     string `gorm:"not null"`
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
+}
+
+// LoginAttempt records a sign-in attempt, for rate limiting per account and
+// per address across every server process.
+type LoginAttempt struct {
+	ID        int64     `gorm:"primaryKey"`
+	Email     string    `gorm:"index;not null"`
+	Address   string    `gorm:"index;not null"`
+	At        time.Time `gorm:"index;not null"`
+	Succeeded bool      `gorm:"not null"`
+}
+
+// Setting is a named value the deployment keeps in its database, such as a
+// generated session secret shared by every replica.
+type Setting struct {
+	Key   string `gorm:"primaryKey"`
+	Value string `gorm:"not null"`
+}
+
+// Site is an NHS building with spaces in it.
+type Site struct {
+	ID               int64    `gorm:"primaryKey"`
+	Name             string   `gorm:"not null"`
+	AddressLine1     string   `gorm:"not null"`
+	AddressLine2     string   `gorm:"not null"`
+	Town             string   `gorm:"not null"`
+	Postcode         string   `gorm:"not null"`
+	Latitude         *float64 //
+	Longitude        *float64 //
+	Description      string   `gorm:"not null"`
+	OpeningHours     string   `gorm:"not null"` // a summary for people; bookable hours are rows of their own
+	StepFree         bool     `gorm:"not null"`
+	AccessibleToilet bool     `gorm:"not null"`
+	ChangingPlaces   bool     `gorm:"not null"`
+	HearingLoop      bool     `gorm:"not null"`
+	Parking          bool     `gorm:"not null"`
+	ParkingNotes     string   `gorm:"not null"`
+	PublicTransport  string   `gorm:"not null"`
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	Managers         []User  `gorm:"many2many:site_managers"`
+	Spaces           []Space `gorm:"foreignKey:SiteID"`
+}
+
+// SiteManager assigns an estates manager to a site.
+type SiteManager struct {
+	SiteID int64 `gorm:"primaryKey"`
+	UserID int64 `gorm:"primaryKey"`
+}
+
+// Space is something bookable inside a site.
+type Space struct {
+	ID                 int64  `gorm:"primaryKey"`
+	SiteID             int64  `gorm:"index;not null"`
+	Name               string `gorm:"not null"`
+	Kind               string `gorm:"not null"`
+	Description        string `gorm:"not null"`
+	Capacity           int    `gorm:"not null"`
+	StepFree           bool   `gorm:"not null"`
+	HearingLoop        bool   `gorm:"not null"`
+	AccessibleToilet   bool   `gorm:"not null"`
+	AccessNotes        string `gorm:"not null"`
+	BookingUnit        string `gorm:"not null"`
+	GranularityMinutes int    `gorm:"not null"`
+	MinMinutes         int    `gorm:"not null"`
+	MaxMinutes         int    `gorm:"not null"`
+	NoticeHours        int    `gorm:"not null"`
+	HorizonDays        int    `gorm:"not null"`
+	BufferMinutes      int    `gorm:"not null"`
+	ApprovalMode       string `gorm:"not null"`
+	RatePence          int64  `gorm:"not null"`
+	Visibility         string `gorm:"not null"`
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+	Site               *Site          `gorm:"foreignKey:SiteID"`
+	Features           []SpaceFeature `gorm:"foreignKey:SpaceID"`
+}
+
+// SpaceFeature is one piece of kit or one quality a space offers
+// ("projector", "sink", "raised beds").
+type SpaceFeature struct {
+	SpaceID int64  `gorm:"primaryKey"`
+	Feature string `gorm:"primaryKey"`
+}
+
+// Organisation is a body that books spaces.
+type Organisation struct {
+	ID               int64  `gorm:"primaryKey"`
+	Name             string `gorm:"not null"`
+	Type             string `gorm:"not null"`
+	Description      string `gorm:"not null"`
+	Email            string `gorm:"not null"`
+	Phone            string `gorm:"not null"`
+	Website          string `gorm:"not null"`
+	Verification     string `gorm:"not null;index"`
+	VerificationNote string `gorm:"not null"`
+	VerifiedByID     *int64
+	VerifiedAt       *time.Time
+	PaysByInvoice    bool `gorm:"not null"`
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	Identifiers      []OrganisationIdentifier `gorm:"foreignKey:OrganisationID"`
+	Members          []Membership             `gorm:"foreignKey:OrganisationID"`
+}
+
+// OrganisationIdentifier is a registration number under a scheme such as
+// GB-CHC (Charity Commission) or GB-COH (Companies House).
+type OrganisationIdentifier struct {
+	ID             int64  `gorm:"primaryKey"`
+	OrganisationID int64  `gorm:"index;not null"`
+	Scheme         string `gorm:"not null"`
+	Value          string `gorm:"not null"`
+}
+
+// Membership gives a user a role in an organisation.
+type Membership struct {
+	OrganisationID int64  `gorm:"primaryKey"`
+	UserID         int64  `gorm:"primaryKey;index"`
+	Role           string `gorm:"not null"`
+	CreatedAt      time.Time
+	User           *User         `gorm:"foreignKey:UserID"`
+	Organisation   *Organisation `gorm:"foreignKey:OrganisationID"`
+}
+
+// VerificationEvent records who verified or suspended an organisation,
+// when, and why.
+type VerificationEvent struct {
+	ID             int64     `gorm:"primaryKey"`
+	OrganisationID int64     `gorm:"index;not null"`
+	State          string    `gorm:"not null"`
+	Note           string    `gorm:"not null"`
+	ByUserID       int64     `gorm:"not null"`
+	At             time.Time `gorm:"not null"`
+	By             *User     `gorm:"foreignKey:ByUserID"`
+}
