@@ -1,0 +1,189 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/common-room/commonroom/booking"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// NormaliseEmail is the form emails are stored and looked up in.
+func NormaliseEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// CreateUser stores a new account. A taken email is an ErrConflict.
+func (s *Store) CreateUser(ctx context.Context, u *User) error {
+	u.Email = NormaliseEmail(u.Email)
+	return translate(s.DB.WithContext(ctx).Create(u).Error, "An account with this email address")
+}
+
+// UserByID returns an account.
+func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
+	var u User
+	err := s.DB.WithContext(ctx).First(&u, id).Error
+	return &u, translate(err, "account")
+}
+
+// UserByEmail returns the account with this email address.
+func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
+	var u User
+	err := s.DB.WithContext(ctx).Where("email = ?", NormaliseEmail(email)).First(&u).Error
+	return &u, translate(err, "account")
+}
+
+// SetUserPassword replaces an account's password hash.
+func (s *Store) SetUserPassword(ctx context.Context, id int64, hash string) error {
+	res := s.DB.WithContext(ctx).Model(&User{}).Where("id = ?", id).
+		Updates(map[string]any{"password_hash": hash, "updated_at": Now()})
+	if res.Error == nil && res.RowsAffected == 0 {
+		return booking.ErrNotFound
+	}
+	return res.Error
+}
+
+// Access is what an account may act on beyond its own role: the sites it
+// manages and its role in each organisation it belongs to.
+type Access struct {
+	ManagedSites map[int64]bool
+	OrgRoles     map[int64]string
+}
+
+// AccessOf loads the sites a user manages and the organisations they belong to.
+func (s *Store) AccessOf(ctx context.Context, userID int64) (Access, error) {
+	a := Access{ManagedSites: map[int64]bool{}, OrgRoles: map[int64]string{}}
+	var sites []int64
+	if err := s.DB.WithContext(ctx).Model(&SiteManager{}).Where("user_id = ?", userID).
+		Pluck("site_id", &sites).Error; err != nil {
+		return a, err
+	}
+	for _, id := range sites {
+		a.ManagedSites[id] = true
+	}
+	var ms []Membership
+	if err := s.DB.WithContext(ctx).Where("user_id = ?", userID).Find(&ms).Error; err != nil {
+		return a, err
+	}
+	for _, m := range ms {
+		a.OrgRoles[m.OrganisationID] = m.Role
+	}
+	return a, nil
+}
+
+// MembershipsOf lists a user's organisations with their roles.
+func (s *Store) MembershipsOf(ctx context.Context, userID int64) ([]Membership, error) {
+	var ms []Membership
+	err := s.DB.WithContext(ctx).Preload("Organisation").Where("user_id = ?", userID).
+		Order("organisation_id").Find(&ms).Error
+	return ms, err
+}
+
+// CreateSession stores a signed-in session under the hash of its token.
+func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
+	return s.DB.WithContext(ctx).Create(sess).Error
+}
+
+// SessionUser returns the account behind a live session.
+func (s *Store) SessionUser(ctx context.Context, tokenHash string, now time.Time) (*User, error) {
+	var sess Session
+	err := s.DB.WithContext(ctx).Where("token_hash = ? AND expires_at > ?", tokenHash, now.UTC()).First(&sess).Error
+	if err != nil {
+		return nil, translate(err, "session")
+	}
+	return s.UserByID(ctx, sess.UserID)
+}
+
+// DeleteSession signs a session out.
+func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
+	return s.DB.WithContext(ctx).Where("token_hash = ?", tokenHash).Delete(&Session{}).Error
+}
+
+// DeleteExpiredSessions removes sessions past their expiry.
+func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) error {
+	return s.DB.WithContext(ctx).Where("expires_at <= ?", now.UTC()).Delete(&Session{}).Error
+}
+
+// CreateToken stores an API token's hash.
+func (s *Store) CreateToken(ctx context.Context, t *APIToken) error {
+	return s.DB.WithContext(ctx).Create(t).Error
+}
+
+// TokensOf lists a user's API tokens, newest first.
+func (s *Store) TokensOf(ctx context.Context, userID int64) ([]APIToken, error) {
+	var ts []APIToken
+	err := s.DB.WithContext(ctx).Where("user_id = ?", userID).Order("id DESC").Find(&ts).Error
+	return ts, err
+}
+
+// DeleteToken revokes one of a user's tokens.
+func (s *Store) DeleteToken(ctx context.Context, userID, id int64) error {
+	res := s.DB.WithContext(ctx).Where("id = ? AND user_id = ?", id, userID).Delete(&APIToken{})
+	if res.Error == nil && res.RowsAffected == 0 {
+		return booking.ErrNotFound
+	}
+	return res.Error
+}
+
+// TokenUser returns the account behind an API token hash and notes its use.
+func (s *Store) TokenUser(ctx context.Context, hash string, now time.Time) (*User, error) {
+	var t APIToken
+	if err := s.DB.WithContext(ctx).Where("hash = ?", hash).First(&t).Error; err != nil {
+		return nil, translate(err, "token")
+	}
+	// Recording the last use is informative only; a busy database must not
+	// turn a valid token away.
+	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
+		s.DB.WithContext(ctx).Model(&APIToken{}).Where("id = ?", t.ID).Update("last_used_at", now.UTC())
+	}
+	return s.UserByID(ctx, t.UserID)
+}
+
+// RecordLoginAttempt notes a sign-in attempt.
+func (s *Store) RecordLoginAttempt(ctx context.Context, a *LoginAttempt) error {
+	a.Email = NormaliseEmail(a.Email)
+	return s.DB.WithContext(ctx).Create(a).Error
+}
+
+// FailedLogins counts failed attempts since a time, for an email address and
+// for a network address.
+func (s *Store) FailedLogins(ctx context.Context, email, address string, since time.Time) (byEmail, byAddress int64, err error) {
+	db := s.DB.WithContext(ctx).Model(&LoginAttempt{})
+	if err = db.Where("email = ? AND at > ? AND NOT succeeded", NormaliseEmail(email), since.UTC()).Count(&byEmail).Error; err != nil {
+		return
+	}
+	err = s.DB.WithContext(ctx).Model(&LoginAttempt{}).
+		Where("address = ? AND at > ? AND NOT succeeded", address, since.UTC()).Count(&byAddress).Error
+	return
+}
+
+// PruneLoginAttempts forgets attempts older than a time.
+func (s *Store) PruneLoginAttempts(ctx context.Context, before time.Time) error {
+	return s.DB.WithContext(ctx).Where("at < ?", before.UTC()).Delete(&LoginAttempt{}).Error
+}
+
+// SettingOrCreate returns a stored setting, first storing the value from
+// create if there is none. Replicas starting together agree on one value.
+func (s *Store) SettingOrCreate(ctx context.Context, key string, create func() (string, error)) (string, error) {
+	var st Setting
+	err := s.DB.WithContext(ctx).Where("key = ?", key).First(&st).Error
+	if err == nil {
+		return st.Value, nil
+	}
+	if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return "", err
+	}
+	v, err := create()
+	if err != nil {
+		return "", err
+	}
+	if err := s.DB.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).
+		Create(&Setting{Key: key, Value: v}).Error; err != nil {
+		return "", err
+	}
+	if err := s.DB.WithContext(ctx).Where("key = ?", key).First(&st).Error; err != nil {
+		return "", err
+	}
+	return st.Value, nil
+}

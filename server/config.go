@@ -1,0 +1,115 @@
+// Package server is Common Room's HTTP layer: configuration, the command
+// line, routes, middleware, the JSON API, the pages and the adapters around
+// the domain core.
+package server
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/common-room/commonroom/models"
+)
+
+// Config is the server's configuration, read from environment variables.
+type Config struct {
+	Addr             string        // ADDR
+	DatabaseURL      string        // DATABASE_URL
+	BaseURL          *url.URL      // BASE_URL
+	SessionSecret    string        // SESSION_SECRET; generated and stored when empty
+	LogLevel         slog.Level    // LOG_LEVEL
+	DemoData         bool          // DEMO_DATA
+	ServiceName      string        // SERVICE_NAME
+	OrganisationName string        // ORGANISATION_NAME
+	ShutdownTimeout  time.Duration // SHUTDOWN_TIMEOUT
+	TrustedProxies   []string      // TRUSTED_PROXIES
+}
+
+// SecureCookies reports whether cookies must carry the Secure flag.
+func (c Config) SecureCookies() bool { return c.BaseURL.Scheme == "https" }
+
+// LoadConfig reads the configuration from getenv, applying defaults and
+// naming the variable in every error.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	var errs []error
+	bad := func(name, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...)))
+	}
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+
+	c := Config{
+		Addr:             get("ADDR", ":8080"),
+		DatabaseURL:      get("DATABASE_URL", ""),
+		SessionSecret:    getenv("SESSION_SECRET"),
+		ServiceName:      get("SERVICE_NAME", "Common Room"),
+		OrganisationName: get("ORGANISATION_NAME", ""),
+	}
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil {
+		bad("ADDR", "%q is not host:port (for example :8080 or 127.0.0.1:8080)", c.Addr)
+	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		bad("ADDR", "%q has no valid port", c.Addr)
+	}
+	if _, err := models.ParseURL(c.DatabaseURL); err != nil {
+		bad("DATABASE_URL", "%v", err)
+	}
+	base := strings.TrimRight(get("BASE_URL", "http://localhost:8080"), "/")
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+		bad("BASE_URL", "%q is not an http or https URL like https://rooms.example.nhs.uk", base)
+	} else {
+		c.BaseURL = u
+	}
+	if c.SessionSecret != "" && len(c.SessionSecret) < 32 {
+		bad("SESSION_SECRET", "must be at least 32 characters (or leave it unset to generate one)")
+	}
+	switch strings.ToLower(get("LOG_LEVEL", "info")) {
+	case "debug":
+		c.LogLevel = slog.LevelDebug
+	case "info":
+		c.LogLevel = slog.LevelInfo
+	case "warn", "warning":
+		c.LogLevel = slog.LevelWarn
+	case "error":
+		c.LogLevel = slog.LevelError
+	default:
+		bad("LOG_LEVEL", "%q is not one of debug, info, warn, error", getenv("LOG_LEVEL"))
+	}
+	if v := get("DEMO_DATA", "0"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			bad("DEMO_DATA", "%q is not true or false (1 or 0)", v)
+		}
+		c.DemoData = b
+	}
+	c.ShutdownTimeout = 20 * time.Second
+	if v := get("SHUTDOWN_TIMEOUT", ""); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			bad("SHUTDOWN_TIMEOUT", "%q is not a positive duration like 20s", v)
+		}
+		c.ShutdownTimeout = d
+	}
+	if v := get("TRUSTED_PROXIES", ""); v != "" {
+		for _, p := range strings.Split(v, ",") {
+			p = strings.TrimSpace(p)
+			if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+				bad("TRUSTED_PROXIES", "%q is not an IP address or CIDR range", p)
+			}
+			c.TrustedProxies = append(c.TrustedProxies, p)
+		}
+	}
+	if len(c.ServiceName) > 60 {
+		bad("SERVICE_NAME", "must be at most 60 characters")
+	}
+	return c, errors.Join(errs...)
+}

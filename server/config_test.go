@@ -1,0 +1,53 @@
+package server
+
+import (
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoadConfigDefaults(t *testing.T) {
+	c, err := LoadConfig(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":8080" || c.BaseURL.String() != "http://localhost:8080" || c.DemoData || c.SecureCookies() {
+		t.Errorf("unexpected defaults: %+v", c)
+	}
+	if c.ServiceName != "Common Room" {
+		t.Errorf("service name %q", c.ServiceName)
+	}
+}
+
+func TestLoadConfigHTTPSBaseMakesCookiesSecure(t *testing.T) {
+	c, err := LoadConfig(env(map[string]string{"BASE_URL": "https://rooms.example.nhs.uk/"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.SecureCookies() || c.BaseURL.String() != "https://rooms.example.nhs.uk" {
+		t.Errorf("base %v secure %v", c.BaseURL, c.SecureCookies())
+	}
+}
+
+func TestLoadConfigNamesTheBadVariable(t *testing.T) {
+	tests := map[string]string{
+		"ADDR":             "8080",
+		"DATABASE_URL":     "mysql://x",
+		"BASE_URL":         "ftp://x",
+		"SESSION_SECRET":   "short",
+		"LOG_LEVEL":        "loud",
+		"DEMO_DATA":        "perhaps",
+		"SHUTDOWN_TIMEOUT": "-3s",
+	}
+	for name, value := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, err := LoadConfig(env(map[string]string{name: value}))
+			if err == nil || !strings.HasPrefix(err.Error(), name+":") {
+				t.Errorf("%s=%q: error %v does not name the variable", name, value, err)
+			}
+		})
+	}
+}

@@ -1,0 +1,196 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/common-room/commonroom/booking"
+	"github.com/gin-gonic/gin"
+)
+
+// Problem is an RFC 9457 problem details body.
+type Problem struct {
+	Type      string               `json:"type"`
+	Title     string               `json:"title"`
+	Status    int                  `json:"status"`
+	Detail    string               `json:"detail,omitempty"`
+	Instance  string               `json:"instance,omitempty"`
+	RequestID string               `json:"request_id,omitempty"`
+	Errors    []booking.FieldError `json:"errors,omitempty"`
+}
+
+// problemTypes is the single table from domain errors to HTTP answers. The
+// first entry that matches with errors.Is wins; anything unmatched is a 500
+// whose detail is logged, not shown.
+var problemTypes = []struct {
+	err    error
+	status int
+	title  string
+}{
+	{booking.ErrNotFound, http.StatusNotFound, "Not found"},
+	{booking.ErrConflict, http.StatusConflict, "Conflict"},
+	{booking.ErrUnauthenticated, http.StatusUnauthorized, "Sign in required"},
+	{booking.ErrForbidden, http.StatusForbidden, "Not allowed"},
+	{booking.ErrTooManyAttempts, http.StatusTooManyRequests, "Too many attempts"},
+	{errBadRequest, http.StatusBadRequest, "Bad request"},
+}
+
+// errBadRequest marks a request the server cannot read at all, such as
+// malformed JSON or an unknown field.
+var errBadRequest = errors.New("bad request")
+
+// badRequest is an errBadRequest that names the fields at fault, if any.
+type badRequest struct {
+	detail string
+	fields []booking.FieldError
+}
+
+func (e *badRequest) Error() string { return e.detail }
+func (e *badRequest) Unwrap() error { return errBadRequest }
+
+func newBadRequest(detail string, fields ...booking.FieldError) error {
+	return &badRequest{detail: detail, fields: fields}
+}
+
+// problemFor turns an error into a problem body, with the detail a client
+// may see.
+func problemFor(err error) Problem {
+	var v *booking.ValidationError
+	if errors.As(err, &v) {
+		return Problem{
+			Type:   "about:blank",
+			Title:  "Some of the information is not valid",
+			Status: http.StatusUnprocessableEntity,
+			Detail: "Check the fields listed in errors.",
+			Errors: v.Fields,
+		}
+	}
+	var se *statusError
+	if errors.As(err, &se) {
+		return Problem{Type: "about:blank", Title: se.title, Status: se.status}
+	}
+	for _, pt := range problemTypes {
+		if errors.Is(err, pt.err) {
+			p := Problem{Type: "about:blank", Title: pt.title, Status: pt.status}
+			var br *badRequest
+			var ce *booking.ConflictError
+			switch {
+			case errors.As(err, &br):
+				p.Detail, p.Errors = br.detail, br.fields
+			case errors.As(err, &ce):
+				p.Detail = ce.Detail
+			case err != pt.err:
+				p.Detail = err.Error()
+			}
+			return p
+		}
+	}
+	return Problem{
+		Type:   "about:blank",
+		Title:  "Something went wrong on our side",
+		Status: http.StatusInternalServerError,
+		Detail: "The error has been logged. Try again, and tell the estates team if it keeps happening.",
+	}
+}
+
+// writeProblem answers an API request with a problem body.
+func writeProblem(c *gin.Context, err error) {
+	p := problemFor(err)
+	if p.Status >= 500 {
+		logger(c).Error("request failed", "err", err)
+	}
+	p.Instance = c.Request.URL.Path
+	p.RequestID = requestID(c)
+	if p.Status == http.StatusUnauthorized {
+		c.Header("WWW-Authenticate", `Bearer realm="commonroom"`)
+	}
+	c.Header("Content-Type", "application/problem+json")
+	c.Status(p.Status)
+	if c.Request.Method == http.MethodHead {
+		return
+	}
+	_ = json.NewEncoder(c.Writer).Encode(p)
+	c.Abort()
+}
+
+func logger(c *gin.Context) *slog.Logger {
+	if l, ok := c.Get(loggerKey); ok {
+		return l.(*slog.Logger)
+	}
+	return slog.Default()
+}
+
+// maxBody is the largest JSON body the API reads.
+const maxBody = 1 << 20
+
+// decodeJSON reads exactly one JSON object into dst, rejecting unknown
+// fields, wrong types and trailing data with errors that name the field.
+func decodeJSON(c *gin.Context, dst any) error {
+	if ct := c.ContentType(); ct != "application/json" && ct != "" {
+		return newBadRequest("Send the body as application/json.")
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return jsonProblem(err)
+	}
+	if dec.More() {
+		return newBadRequest("The body must hold one JSON object and nothing after it.")
+	}
+	var extra json.RawMessage
+	if err := dec.Decode(&extra); err != io.EOF {
+		return newBadRequest("The body must hold one JSON object and nothing after it.")
+	}
+	return nil
+}
+
+func jsonProblem(err error) error {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.Is(err, io.EOF):
+		return newBadRequest("The request body is empty: send a JSON object.")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return newBadRequest("The JSON in the request body ends too early.")
+	case errors.As(err, &syntax):
+		return newBadRequest(fmt.Sprintf("The request body is not valid JSON (at byte %d): %s.", syntax.Offset, syntax.Error()))
+	case errors.As(err, &tooBig):
+		return newBadRequest(fmt.Sprintf("The request body is larger than %d bytes.", tooBig.Limit))
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			return newBadRequest("The request body must be a JSON object.")
+		}
+		return &booking.ValidationError{Fields: []booking.FieldError{{Field: field, Message: "Must be " + describeType(typ.Type.String())}}}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return newBadRequest(fmt.Sprintf("The field %q is not part of this request.", name),
+			booking.FieldError{Field: name, Message: "Unknown field"})
+	}
+	return newBadRequest("The request body could not be read: " + err.Error())
+}
+
+func describeType(goType string) string {
+	goType = strings.TrimPrefix(goType, "*")
+	switch {
+	case strings.HasPrefix(goType, "int"), strings.HasPrefix(goType, "uint"):
+		return "a whole number"
+	case strings.HasPrefix(goType, "float"):
+		return "a number"
+	case goType == "string":
+		return "text"
+	case goType == "bool":
+		return "true or false"
+	case strings.HasPrefix(goType, "[]"):
+		return "a list"
+	case strings.HasPrefix(goType, "map["), strings.Contains(goType, "."):
+		return "an object"
+	}
+	return "of type " + goType
+}

@@ -1,0 +1,118 @@
+package server
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+const (
+	loggerKey    = "logger"
+	requestIDKey = "request_id"
+)
+
+var validRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+// requestLog gives each request an id (taken from X-Request-Id when it is
+// sane), a logger that carries it, and one log line when it ends.
+func (s *Server) requestLog() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id := c.GetHeader("X-Request-Id")
+		if !validRequestID.MatchString(id) {
+			id = randomToken(8)
+		}
+		c.Set(requestIDKey, id)
+		c.Header("X-Request-Id", id)
+		l := s.log.With("request_id", id)
+		c.Set(loggerKey, l)
+		start := time.Now()
+		c.Next()
+		level := slog.LevelInfo
+		switch status := c.Writer.Status(); {
+		case status >= 500:
+			level = slog.LevelError
+		case c.Request.URL.Path == "/healthz" || c.Request.URL.Path == "/readyz" || c.Request.URL.Path == "/metrics":
+			level = slog.LevelDebug
+		}
+		l.Log(c.Request.Context(), level, "request",
+			"method", c.Request.Method,
+			"path", c.Request.URL.Path,
+			"route", c.FullPath(),
+			"status", c.Writer.Status(),
+			"bytes", c.Writer.Size(),
+			"ms", float64(time.Since(start).Microseconds())/1000,
+			"remote", c.ClientIP(),
+		)
+	}
+}
+
+func requestID(c *gin.Context) string { return c.GetString(requestIDKey) }
+
+// recoverPanics turns a panic into a logged 500 so no stack trace reaches a
+// user, and the process keeps serving.
+func (s *Server) recoverPanics() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		defer func() {
+			if r := recover(); r != nil {
+				if err, ok := r.(error); ok && errors.Is(err, http.ErrAbortHandler) {
+					panic(r)
+				}
+				logger(c).Error("panic", "panic", r, "stack", string(debug.Stack()))
+				s.fail(c, errPanic)
+			}
+		}()
+		c.Next()
+	}
+}
+
+var errPanic = errors.New("internal error")
+
+// securityHeaders sets the headers every answer carries. The Content
+// Security Policy allows only our own scripts plus the one-line js-enabled
+// snippet the NHS.UK frontend puts on the body, by its hash.
+func (s *Server) securityHeaders() gin.HandlerFunc {
+	csp := strings.Join([]string{
+		"default-src 'self'",
+		"script-src 'self' '" + jsEnabledHash + "'",
+		"style-src 'self'",
+		"img-src 'self' data:",
+		"font-src 'self' https://assets.nhs.uk",
+		"connect-src 'self'",
+		"form-action 'self'",
+		"frame-ancestors 'none'",
+		"base-uri 'self'",
+		"object-src 'none'",
+	}, "; ")
+	return func(c *gin.Context) {
+		h := c.Writer.Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		if s.cfg.SecureCookies() {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		c.Next()
+	}
+}
+
+// isAPI reports whether the request is for the JSON API rather than a page.
+func isAPI(c *gin.Context) bool {
+	return strings.HasPrefix(c.Request.URL.Path, "/api/")
+}
+
+// fail answers with the error: problem+json for the API, an error page for
+// pages.
+func (s *Server) fail(c *gin.Context, err error) {
+	if isAPI(c) || c.Request.URL.Path == "/webhooks" {
+		writeProblem(c, err)
+		return
+	}
+	s.renderError(c, err)
+}

@@ -1,0 +1,123 @@
+package server
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/common-room/commonroom/models"
+	"github.com/gin-gonic/gin"
+)
+
+// Deps are what the HTTP layer needs from the program around it.
+type Deps struct {
+	Config Config
+	Store  *models.Store
+	Logger *slog.Logger
+	// Secret keys the session token hashes; run resolves it from
+	// SESSION_SECRET or the database.
+	Secret string
+	// Clock is the time source; nil means the wall clock.
+	Clock func() time.Time
+}
+
+// Server holds the dependencies every handler shares. It keeps no state of
+// its own between requests: sessions, holds and rate limits live in the
+// database, so any number of replicas can serve one database.
+type Server struct {
+	cfg     Config
+	store   *models.Store
+	log     *slog.Logger
+	secret  []byte
+	now     func() time.Time
+	metrics *metrics
+	pages   *pages
+	engine  *gin.Engine
+	http    http.Handler
+}
+
+// NewServer builds the HTTP handler with every route of the product.
+func NewServer(d Deps) (http.Handler, error) {
+	s, err := newServer(d)
+	if err != nil {
+		return nil, err
+	}
+	return s.http, nil
+}
+
+func newServer(d Deps) (*Server, error) {
+	if d.Store == nil {
+		return nil, fmt.Errorf("server needs a store")
+	}
+	if len(d.Secret) < 32 {
+		return nil, fmt.Errorf("server needs a session secret of at least 32 characters")
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.Clock == nil {
+		d.Clock = func() time.Time { return time.Now().UTC() }
+	}
+	if d.Config.BaseURL == nil {
+		cfg, err := LoadConfig(func(string) string { return "" })
+		if err != nil {
+			return nil, err
+		}
+		cfg.DatabaseURL = d.Config.DatabaseURL
+		d.Config.BaseURL = cfg.BaseURL
+		if d.Config.ServiceName == "" {
+			d.Config.ServiceName = cfg.ServiceName
+		}
+	}
+	s := &Server{
+		cfg:    d.Config,
+		store:  d.Store,
+		log:    d.Logger,
+		secret: []byte(d.Secret),
+		now:    d.Clock,
+	}
+	var err error
+	if s.metrics, err = newMetrics(d.Store); err != nil {
+		return nil, err
+	}
+	if s.pages, err = newPages(s.cfg); err != nil {
+		return nil, err
+	}
+	gin.SetMode(gin.ReleaseMode)
+	s.engine = gin.New()
+	s.engine.ContextWithFallback = true
+	s.engine.RedirectTrailingSlash = false
+	s.engine.HandleMethodNotAllowed = true
+	if err := s.engine.SetTrustedProxies(s.cfg.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("TRUSTED_PROXIES: %w", err)
+	}
+	s.routes(s.engine)
+	s.http = s.handler()
+	return s, nil
+}
+
+// handler wraps the router in protection against cross-origin
+// state-changing requests (Go's Sec-Fetch-Site and Origin checks).
+func (s *Server) handler() http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprint(w, `{"type":"about:blank","title":"Not allowed","status":403,"detail":"Cross-origin requests that change data are refused."}`)
+	}))
+	return cop.Handler(s.engine)
+}
+
+// ServeHTTP makes *Server usable directly in tests.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.http.ServeHTTP(w, r) }
+
+func randomToken(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return hex.EncodeToString(b)
+}
