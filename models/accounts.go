@@ -88,7 +88,7 @@ func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
 // SessionUser returns the account behind a live session.
 func (s *Store) SessionUser(ctx context.Context, tokenHash string, now time.Time) (*User, error) {
 	var sess Session
-	err := s.DB.WithContext(ctx).Where("token_hash = ? AND expires_at > ?", tokenHash, now.UTC()).First(&sess).Error
+	err := s.DB.WithContext(ctx).Where("token_hash = ? AND expires_at > ?", tokenHash, Instant(now)).First(&sess).Error
 	if err != nil {
 		return nil, translate(err, "session")
 	}
@@ -102,7 +102,7 @@ func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
 
 // DeleteExpiredSessions removes sessions past their expiry.
 func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) error {
-	return s.DB.WithContext(ctx).Where("expires_at <= ?", now.UTC()).Delete(&Session{}).Error
+	return s.DB.WithContext(ctx).Where("expires_at <= ?", Instant(now)).Delete(&Session{}).Error
 }
 
 // CreateToken stores an API token's hash.
@@ -135,7 +135,7 @@ func (s *Store) TokenUser(ctx context.Context, hash string, now time.Time) (*Use
 	// Recording the last use is informative only; a busy database must not
 	// turn a valid token away.
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
-		s.DB.WithContext(ctx).Model(&APIToken{}).Where("id = ?", t.ID).Update("last_used_at", now.UTC())
+		s.DB.WithContext(ctx).Model(&APIToken{}).Where("id = ?", t.ID).Update("last_used_at", Instant(now))
 	}
 	return s.UserByID(ctx, t.UserID)
 }
@@ -150,17 +150,17 @@ func (s *Store) RecordLoginAttempt(ctx context.Context, a *LoginAttempt) error {
 // for a network address.
 func (s *Store) FailedLogins(ctx context.Context, email, address string, since time.Time) (byEmail, byAddress int64, err error) {
 	db := s.DB.WithContext(ctx).Model(&LoginAttempt{})
-	if err = db.Where("email = ? AND at > ? AND NOT succeeded", NormaliseEmail(email), since.UTC()).Count(&byEmail).Error; err != nil {
+	if err = db.Where("email = ? AND at > ? AND NOT succeeded", NormaliseEmail(email), Instant(since)).Count(&byEmail).Error; err != nil {
 		return
 	}
 	err = s.DB.WithContext(ctx).Model(&LoginAttempt{}).
-		Where("address = ? AND at > ? AND NOT succeeded", address, since.UTC()).Count(&byAddress).Error
+		Where("address = ? AND at > ? AND NOT succeeded", address, Instant(since)).Count(&byAddress).Error
 	return
 }
 
 // PruneLoginAttempts forgets attempts older than a time.
 func (s *Store) PruneLoginAttempts(ctx context.Context, before time.Time) error {
-	return s.DB.WithContext(ctx).Where("at < ?", before.UTC()).Delete(&LoginAttempt{}).Error
+	return s.DB.WithContext(ctx).Where("at < ?", Instant(before)).Delete(&LoginAttempt{}).Error
 }
 
 // SettingOrCreate returns a stored setting, first storing the value from

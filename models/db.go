@@ -87,9 +87,14 @@ func sqliteLocation(path string) Location {
 	return Location{Dialect: SQLite, DSN: dsn, Path: abs}
 }
 
-// Now is the store's clock for timestamps: UTC, to the microsecond, because
-// SQLite compares stored times as text and PostgreSQL keeps microseconds.
-func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+// Now is the store's clock for timestamps: UTC and whole seconds. SQLite
+// stores times as text and compares them as text; its driver drops trailing
+// zeros of fractions, so "10:00:00.5Z" would sort before "10:00:00Z". Whole
+// seconds in UTC sort and compare correctly on both dialects.
+func Now() time.Time { return Instant(time.Now()) }
+
+// Instant normalises a time for storing or querying: UTC, whole seconds.
+func Instant(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }
 
 // Open connects to the database named by rawURL. It does not migrate.
 func Open(ctx context.Context, rawURL string, log *slog.Logger) (*Store, error) {

@@ -176,7 +176,7 @@ func (s *Store) CreateSpace(ctx context.Context, sp *Space) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		features := sp.Features
 		if err := tx.Omit("Site", "Features").Create(sp).Error; err != nil {
-			return translate(err, "space")
+			return translate(err, "A space with this name at this site")
 		}
 		return setFeatures(tx, sp, features)
 	})
@@ -187,7 +187,7 @@ func (s *Store) UpdateSpace(ctx context.Context, sp *Space) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		features := sp.Features
 		if err := tx.Omit("Site", "Features", "CreatedAt").Save(sp).Error; err != nil {
-			return translate(err, "space")
+			return translate(err, "A space with this name at this site")
 		}
 		if err := tx.Where("space_id = ?", sp.ID).Delete(&SpaceFeature{}).Error; err != nil {
 			return err

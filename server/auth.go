@@ -231,7 +231,7 @@ func (s *Server) withRole(roles ...string) gin.HandlerFunc {
 func (s *Server) startSession(c *gin.Context, userID int64) error {
 	token := randomToken(32)
 	now := s.now()
-	sess := models.Session{TokenHash: s.hashSession(token), UserID: userID, CreatedAt: now.UTC(), ExpiresAt: now.Add(sessionLifetime).UTC()}
+	sess := models.Session{TokenHash: s.hashSession(token), UserID: userID, CreatedAt: models.Instant(now), ExpiresAt: models.Instant(now.Add(sessionLifetime))}
 	if err := s.store.CreateSession(c.Request.Context(), &sess); err != nil {
 		return err
 	}
@@ -285,7 +285,7 @@ func (s *Server) login(ctx context.Context, c *gin.Context, email, password stri
 	default:
 		return nil, err
 	}
-	if err := s.store.RecordLoginAttempt(ctx, &models.LoginAttempt{Email: email, Address: address, At: now.UTC(), Succeeded: ok}); err != nil {
+	if err := s.store.RecordLoginAttempt(ctx, &models.LoginAttempt{Email: email, Address: address, At: models.Instant(now), Succeeded: ok}); err != nil {
 		return nil, err
 	}
 	if !ok {

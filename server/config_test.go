@@ -5,12 +5,12 @@ import (
 	"testing"
 )
 
-func env(m map[string]string) func(string) string {
+func envOf(m map[string]string) func(string) string {
 	return func(k string) string { return m[k] }
 }
 
 func TestLoadConfigDefaults(t *testing.T) {
-	c, err := LoadConfig(env(nil))
+	c, err := LoadConfig(envOf(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +23,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 }
 
 func TestLoadConfigHTTPSBaseMakesCookiesSecure(t *testing.T) {
-	c, err := LoadConfig(env(map[string]string{"BASE_URL": "https://rooms.example.nhs.uk/"}))
+	c, err := LoadConfig(envOf(map[string]string{"BASE_URL": "https://rooms.example.nhs.uk/"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestLoadConfigNamesTheBadVariable(t *testing.T) {
 	}
 	for name, value := range tests {
 		t.Run(name, func(t *testing.T) {
-			_, err := LoadConfig(env(map[string]string{name: value}))
+			_, err := LoadConfig(envOf(map[string]string{name: value}))
 			if err == nil || !strings.HasPrefix(err.Error(), name+":") {
 				t.Errorf("%s=%q: error %v does not name the variable", name, value, err)
 			}

@@ -100,7 +100,7 @@ CREATE TABLE spaces (
     created_at {{ts}} NOT NULL,
     updated_at {{ts}} NOT NULL
 );
-CREATE INDEX idx_spaces_site_id ON spaces (site_id);
+CREATE UNIQUE INDEX idx_spaces_site_id_name ON spaces (site_id, name);
 CREATE INDEX idx_spaces_kind ON spaces (kind);
 
 CREATE TABLE space_features (

@@ -1,0 +1,4 @@
+package server
+
+// pageRouteCases are the rows of the route × role table for HTML pages.
+var pageRouteCases = []routeCase{}
