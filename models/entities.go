@@ -103,6 +103,7 @@ type Space struct {
 	ApprovalMode       string `gorm:"not null"`
 	RatePence          int64  `gorm:"not null"`
 	Visibility         string `gorm:"not null"`
+	OwnOpeningHours    bool   `gorm:"not null"`
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
 	Site               *Site          `gorm:"foreignKey:SiteID"`
@@ -165,4 +166,94 @@ type VerificationEvent struct {
 	ByUserID       int64     `gorm:"not null"`
 	At             time.Time `gorm:"not null"`
 	By             *User     `gorm:"foreignKey:ByUserID"`
+}
+
+// OpeningWindow is a weekly opening window of a site, or of a space that
+// keeps its own hours. Opens and Closes are minutes after local midnight.
+type OpeningWindow struct {
+	ID      int64 `gorm:"primaryKey"`
+	SiteID  *int64
+	SpaceID *int64
+	Weekday int `gorm:"not null"`
+	Opens   int `gorm:"not null"`
+	Closes  int `gorm:"not null"`
+}
+
+// Closure is a time a site or a space is shut: a bank holiday, maintenance.
+type Closure struct {
+	ID          int64 `gorm:"primaryKey"`
+	SiteID      *int64
+	SpaceID     *int64
+	StartsAt    time.Time `gorm:"not null"`
+	EndsAt      time.Time `gorm:"not null"`
+	Reason      string    `gorm:"not null"`
+	CreatedByID *int64
+	CreatedAt   time.Time
+}
+
+// Series is a recurring booking; its occurrences are bookings that point
+// to it.
+type Series struct {
+	ID             int64  `gorm:"primaryKey"`
+	SpaceID        int64  `gorm:"not null"`
+	OrganisationID int64  `gorm:"not null"`
+	Frequency      string `gorm:"not null"`
+	FirstDate      string `gorm:"not null"`
+	UntilDate      string `gorm:"not null"`
+	Count          int    `gorm:"not null"`
+	StartClock     int    `gorm:"not null"`
+	EndClock       int    `gorm:"not null"`
+	Purpose        string `gorm:"not null"`
+	CreatedByID    *int64
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// TableName keeps the plural the migration uses.
+func (Series) TableName() string { return "series" }
+
+// Booking is one space for one organisation over one interval.
+type Booking struct {
+	ID             int64 `gorm:"primaryKey"`
+	SpaceID        int64 `gorm:"not null"`
+	OrganisationID int64 `gorm:"not null"`
+	SeriesID       *int64
+	StartsAt       time.Time `gorm:"not null"`
+	EndsAt         time.Time `gorm:"not null"`
+	BlockEnd       time.Time `gorm:"not null"`
+	State          string    `gorm:"not null"`
+	Purpose        string    `gorm:"not null"`
+	Attendees      int       `gorm:"not null"`
+	Notes          string    `gorm:"not null"`
+	HoldExpiresAt  *time.Time
+	Sequence       int `gorm:"not null"`
+	CreatedByID    *int64
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	Space          *Space         `gorm:"foreignKey:SpaceID"`
+	Organisation   *Organisation  `gorm:"foreignKey:OrganisationID"`
+	Events         []BookingEvent `gorm:"foreignKey:BookingID"`
+}
+
+// BookingEvent records one change of a booking: who, when, why.
+type BookingEvent struct {
+	ID        int64  `gorm:"primaryKey"`
+	BookingID int64  `gorm:"not null"`
+	Action    string `gorm:"not null"`
+	FromState string `gorm:"not null"`
+	ToState   string `gorm:"not null"`
+	Reason    string `gorm:"not null"`
+	ByUserID  *int64
+	At        time.Time `gorm:"not null"`
+}
+
+// IdempotencyKey remembers the answer to a request sent with an
+// Idempotency-Key header, so a retry gets the same answer.
+type IdempotencyKey struct {
+	UserID      int64  `gorm:"primaryKey"`
+	Key         string `gorm:"primaryKey"`
+	RequestHash string `gorm:"not null"`
+	Status      int    `gorm:"not null"`
+	Response    string `gorm:"not null"`
+	CreatedAt   time.Time
 }

@@ -42,10 +42,26 @@ func sqlMigration(id string) *gormigrate.Migration {
 	}
 }
 
+// postgresMigration runs a frozen SQL file on PostgreSQL only; on SQLite it
+// is recorded as done and changes nothing.
+func postgresMigration(id string) *gormigrate.Migration {
+	return &gormigrate.Migration{
+		ID: id,
+		Migrate: func(tx *gorm.DB) error {
+			if tx.Dialector.Name() != Postgres {
+				return nil
+			}
+			return execFile(tx, "migrations/"+id+".postgres.sql")
+		},
+	}
+}
+
 // migrations lists every schema change in order.
 func migrations() []*gormigrate.Migration {
 	return []*gormigrate.Migration{
 		sqlMigration("0001_foundation"),
+		sqlMigration("0002_bookings"),
+		postgresMigration("0003_no_overlap"),
 	}
 }
 

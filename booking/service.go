@@ -1,0 +1,191 @@
+package booking
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Space is what the booking service needs to know about a space.
+type Space struct {
+	ID             int64
+	SiteID         int64
+	Rules          Rules
+	ManualApproval bool
+	Windows        []Window // the space's own, or else its site's
+}
+
+// NewBooking is a booking the service asks the store to keep.
+type NewBooking struct {
+	SpaceID        int64
+	OrganisationID int64
+	ByUserID       int64
+	SeriesID       *int64
+	Interval       Interval
+	BlockEnd       time.Time // Interval.End plus the turnaround buffer
+	State          string
+	Purpose        string
+	Attendees      int
+	Notes          string
+	HoldUntil      *time.Time
+}
+
+// SpaceTx is one space seen from inside a transaction that holds its lock:
+// no other booking of the space can be made until the transaction ends.
+type SpaceTx interface {
+	Space() Space
+	// Closures lists the closures of the space or its site that overlap iv.
+	Closures(iv Interval) ([]Interval, error)
+	// ExpireHolds marks pending-payment bookings past their deadline expired.
+	ExpireHolds(now time.Time) error
+	// Clashes lists blocking bookings whose [start, block end) overlaps
+	// [iv.Start, blockEnd).
+	Clashes(iv Interval, blockEnd time.Time) ([]Interval, error)
+	// Insert stores a booking and returns its id.
+	Insert(b *NewBooking) (int64, error)
+}
+
+// Store is what the booking service needs from persistence.
+type Store interface {
+	// InSpace runs fn in one transaction holding the space's lock. It
+	// returns ErrNotFound for an unknown space.
+	InSpace(ctx context.Context, spaceID int64, fn func(SpaceTx) error) error
+}
+
+// Request asks for one interval of a space for an organisation.
+type Request struct {
+	SpaceID        int64
+	OrganisationID int64
+	ByUserID       int64
+	Interval       Interval
+	Purpose        string
+	Attendees      int
+	Notes          string
+	// Verified is whether the organisation is verified; unverified ones
+	// always need approval.
+	Verified bool
+	// Hold, when positive, creates the booking as pending payment until
+	// now plus Hold.
+	Hold time.Duration
+}
+
+// Service makes bookings without ever letting two blocking bookings of one
+// space overlap.
+type Service struct {
+	Store Store
+	Now   func() time.Time
+}
+
+// ClashError is an ErrConflict that names the interval already taken.
+type ClashError struct {
+	With Interval
+}
+
+func (e *ClashError) Error() string {
+	return fmt.Sprintf("the space is already booked from %s to %s",
+		e.With.Start.In(London).Format("Mon 2 Jan 2006 15:04"), e.With.End.In(London).Format("15:04"))
+}
+
+// Unwrap makes errors.Is(err, ErrConflict) hold.
+func (e *ClashError) Unwrap() error { return ErrConflict }
+
+// Book checks the request against the space's rules, opening hours,
+// closures and other bookings, and stores it, all under the space's lock.
+func (s *Service) Book(ctx context.Context, req Request) (int64, string, error) {
+	if err := req.check(); err != nil {
+		return 0, "", err
+	}
+	now := s.Now().UTC()
+	var id int64
+	var state string
+	err := s.Store.InSpace(ctx, req.SpaceID, func(tx SpaceTx) error {
+		nb, err := s.prepare(tx, req, req.Interval, now)
+		if err != nil {
+			return err
+		}
+		if err := place(tx, nb, now); err != nil {
+			return err
+		}
+		id, err = tx.Insert(nb)
+		state = nb.State
+		return err
+	})
+	return id, state, err
+}
+
+func (req Request) check() error {
+	var p Problems
+	if !ValidPurpose(req.Purpose) {
+		p.Add("purpose", "Choose what the booking is for: %s", strings.Join(Values(Purposes), ", "))
+	}
+	if req.Attendees < 1 {
+		p.Add("attendees", "Say how many people you expect, at least 1")
+	}
+	if len([]rune(req.Notes)) > 2000 {
+		p.Add("notes", "Must be at most 2000 characters")
+	}
+	return p.Err()
+}
+
+// prepare checks one interval against the space and builds the row.
+func (s *Service) prepare(tx SpaceTx, req Request, iv Interval, now time.Time) (*NewBooking, error) {
+	sp := tx.Space()
+	iv = iv.UTC()
+	if err := sp.Rules.CheckInterval(iv, now); err != nil {
+		return nil, err
+	}
+	if sp.Rules.Capacity > 0 && req.Attendees > sp.Rules.Capacity {
+		var p Problems
+		p.Add("attendees", "This space holds at most %d people", sp.Rules.Capacity)
+		return nil, p.Err()
+	}
+	day := Interval{Start: iv.Start.Add(-48 * time.Hour), End: iv.End.Add(48 * time.Hour)}
+	closures, err := tx.Closures(day)
+	if err != nil {
+		return nil, err
+	}
+	open := FreeTime(OpenIntervals(sp.Windows, day.Start, day.End, London), closures, nil, 0)
+	if err := CheckOpen(iv, open); err != nil {
+		return nil, err
+	}
+	state := Confirmed
+	switch {
+	case sp.ManualApproval || !req.Verified:
+		state = Requested
+	case req.Hold > 0:
+		state = PendingPayment
+	}
+	nb := &NewBooking{
+		SpaceID: sp.ID, OrganisationID: req.OrganisationID, ByUserID: req.ByUserID,
+		Interval: iv, BlockEnd: iv.End.Add(sp.Rules.Buffer), State: state,
+		Purpose: req.Purpose, Attendees: req.Attendees, Notes: strings.TrimSpace(req.Notes),
+	}
+	if state == PendingPayment {
+		until := now.Add(req.Hold).Truncate(time.Second)
+		nb.HoldUntil = &until
+	}
+	return nb, nil
+}
+
+// place expires stale holds, then refuses the booking if it clashes.
+func place(tx SpaceTx, nb *NewBooking, now time.Time) error {
+	if err := tx.ExpireHolds(now); err != nil {
+		return err
+	}
+	clashes, err := tx.Clashes(nb.Interval, nb.BlockEnd)
+	if err != nil {
+		return err
+	}
+	if len(clashes) > 0 {
+		return &ClashError{With: clashes[0]}
+	}
+	return nil
+}
+
+// IsClash reports whether err is a clash with another booking.
+func IsClash(err error) bool {
+	var c *ClashError
+	return errors.As(err, &c)
+}

@@ -1,0 +1,193 @@
+package models
+
+import (
+	"context"
+	"time"
+
+	"github.com/common-room/commonroom/booking"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// blockingStates are written out for SQL; they match booking.BlockingStates.
+var blockingStates = booking.BlockingStates
+
+// InSpace runs fn in a transaction that holds the space. On PostgreSQL the
+// space row is locked with SELECT … FOR UPDATE, so bookings of one space
+// queue behind each other while other spaces book in parallel; the
+// exclusion constraint stays as the backstop. On SQLite the immediate
+// transaction already holds the database's write lock.
+func (s *Store) InSpace(ctx context.Context, spaceID int64, fn func(booking.SpaceTx) error) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var sp Space
+		q := tx
+		if s.Dialect == Postgres {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		}
+		if err := q.First(&sp, spaceID).Error; err != nil {
+			return translate(err, "space")
+		}
+		windows, err := windowsFor(tx, &sp)
+		if err != nil {
+			return err
+		}
+		return fn(&spaceTx{tx: tx, space: sp, windows: windows})
+	})
+}
+
+// windowsFor returns the space's own opening windows, or its site's.
+func windowsFor(db *gorm.DB, sp *Space) ([]booking.Window, error) {
+	var rows []OpeningWindow
+	q := db.Where("site_id = ?", sp.SiteID)
+	if sp.OwnOpeningHours {
+		q = db.Where("space_id = ?", sp.ID)
+	}
+	if err := q.Order("weekday, opens").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]booking.Window, len(rows))
+	for i, r := range rows {
+		out[i] = booking.Window{Weekday: time.Weekday(r.Weekday), Opens: booking.Clock(r.Opens), Closes: booking.Clock(r.Closes)}
+	}
+	return out, nil
+}
+
+// RulesOf turns a space row into the booking rules it sets.
+func RulesOf(sp *Space) booking.Rules {
+	return booking.Rules{
+		Unit:        sp.BookingUnit,
+		Granularity: time.Duration(sp.GranularityMinutes) * time.Minute,
+		MinDuration: time.Duration(sp.MinMinutes) * time.Minute,
+		MaxDuration: time.Duration(sp.MaxMinutes) * time.Minute,
+		Notice:      time.Duration(sp.NoticeHours) * time.Hour,
+		Horizon:     time.Duration(sp.HorizonDays) * 24 * time.Hour,
+		Buffer:      time.Duration(sp.BufferMinutes) * time.Minute,
+		Capacity:    sp.Capacity,
+	}
+}
+
+type spaceTx struct {
+	tx      *gorm.DB
+	space   Space
+	windows []booking.Window
+}
+
+func (t *spaceTx) Space() booking.Space {
+	return booking.Space{
+		ID: t.space.ID, SiteID: t.space.SiteID, Rules: RulesOf(&t.space),
+		ManualApproval: t.space.ApprovalMode == "manual", Windows: t.windows,
+	}
+}
+
+func (t *spaceTx) Closures(iv booking.Interval) ([]booking.Interval, error) {
+	var rows []Closure
+	err := t.tx.Where("(space_id = ? OR site_id = ?) AND starts_at < ? AND ends_at > ?",
+		t.space.ID, t.space.SiteID, Instant(iv.End), Instant(iv.Start)).Find(&rows).Error
+	out := make([]booking.Interval, len(rows))
+	for i, r := range rows {
+		out[i] = booking.Interval{Start: r.StartsAt.UTC(), End: r.EndsAt.UTC()}
+	}
+	return out, err
+}
+
+func (t *spaceTx) ExpireHolds(now time.Time) error {
+	var expired []Booking
+	if err := t.tx.Where("space_id = ? AND state = ? AND hold_expires_at <= ?", t.space.ID, booking.PendingPayment, Instant(now)).
+		Find(&expired).Error; err != nil {
+		return err
+	}
+	for _, b := range expired {
+		if err := setState(t.tx, &b, booking.Expired, "expire", "The payment deadline passed", nil, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *spaceTx) Clashes(iv booking.Interval, blockEnd time.Time) ([]booking.Interval, error) {
+	var rows []Booking
+	err := t.tx.Where("space_id = ? AND state IN ? AND starts_at < ? AND block_end > ?",
+		t.space.ID, blockingStates, Instant(blockEnd), Instant(iv.Start)).Order("starts_at").Find(&rows).Error
+	out := make([]booking.Interval, len(rows))
+	for i, r := range rows {
+		out[i] = booking.Interval{Start: r.StartsAt.UTC(), End: r.EndsAt.UTC()}
+	}
+	return out, err
+}
+
+func (t *spaceTx) Insert(nb *booking.NewBooking) (int64, error) {
+	now := Now()
+	b := Booking{
+		SpaceID: nb.SpaceID, OrganisationID: nb.OrganisationID, SeriesID: nb.SeriesID,
+		StartsAt: Instant(nb.Interval.Start), EndsAt: Instant(nb.Interval.End), BlockEnd: Instant(nb.BlockEnd),
+		State: nb.State, Purpose: nb.Purpose, Attendees: nb.Attendees, Notes: nb.Notes,
+		CreatedAt: now, UpdatedAt: now,
+	}
+	if nb.ByUserID != 0 {
+		b.CreatedByID = &nb.ByUserID
+	}
+	if nb.HoldUntil != nil {
+		h := Instant(*nb.HoldUntil)
+		b.HoldExpiresAt = &h
+	}
+	if err := t.tx.Omit(clause.Associations).Create(&b).Error; err != nil {
+		return 0, translate(err, "A booking at this time")
+	}
+	ev := BookingEvent{BookingID: b.ID, Action: "create", ToState: b.State, ByUserID: b.CreatedByID, At: now}
+	return b.ID, t.tx.Create(&ev).Error
+}
+
+// setState moves a booking to a new state, bumps its sequence and records
+// the event.
+func setState(tx *gorm.DB, b *Booking, to, action, reason string, by *int64, now time.Time) error {
+	ev := BookingEvent{BookingID: b.ID, Action: action, FromState: b.State, ToState: to, Reason: reason, ByUserID: by, At: Instant(now)}
+	res := tx.Model(&Booking{}).Where("id = ? AND state = ?", b.ID, b.State).
+		Updates(map[string]any{"state": to, "sequence": gorm.Expr("sequence + 1"), "updated_at": Instant(now)})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return booking.Conflict("The booking changed meanwhile; reload and try again")
+	}
+	b.State = to
+	return tx.Create(&ev).Error
+}
+
+// BookingByID returns a booking with its space, organisation and history.
+func (s *Store) BookingByID(ctx context.Context, id int64) (*Booking, error) {
+	var b Booking
+	err := s.DB.WithContext(ctx).Preload("Space.Site").Preload("Organisation").
+		Preload("Events", func(db *gorm.DB) *gorm.DB { return db.Order("at, id") }).First(&b, id).Error
+	return &b, translate(err, "booking")
+}
+
+// SetOpeningWindows replaces a site's windows (spaceID 0) or gives a space
+// its own windows.
+func (s *Store) SetOpeningWindows(ctx context.Context, siteID, spaceID int64, ws []booking.Window) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		owner := "site_id = ?"
+		id := siteID
+		if spaceID != 0 {
+			owner, id = "space_id = ?", spaceID
+			if err := tx.Model(&Space{}).Where("id = ?", spaceID).
+				Updates(map[string]any{"own_opening_hours": true, "updated_at": Now()}).Error; err != nil {
+				return err
+			}
+		}
+		if err := tx.Where(owner, id).Delete(&OpeningWindow{}).Error; err != nil {
+			return err
+		}
+		for _, w := range ws {
+			row := OpeningWindow{Weekday: int(w.Weekday), Opens: int(w.Opens), Closes: int(w.Closes)}
+			if spaceID != 0 {
+				row.SpaceID = &spaceID
+			} else {
+				row.SiteID = &siteID
+			}
+			if err := tx.Create(&row).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
