@@ -137,6 +137,26 @@ func (t *spaceTx) Insert(nb *booking.NewBooking) (int64, error) {
 	return b.ID, t.tx.Create(&ev).Error
 }
 
+func (t *spaceTx) InsertSeries(ns *booking.NewSeries) (int64, error) {
+	now := Now()
+	row := Series{
+		SpaceID: ns.SpaceID, OrganisationID: ns.OrganisationID, Frequency: ns.Recurrence.Frequency,
+		FirstDate: ns.First.String(), Count: ns.Recurrence.Count,
+		StartClock: int(ns.StartClock), EndClock: int(ns.EndClock), Purpose: ns.Purpose,
+		CreatedAt: now, UpdatedAt: now,
+	}
+	if ns.Recurrence.Until != nil {
+		row.UntilDate = ns.Recurrence.Until.String()
+	}
+	if ns.ByUserID != 0 {
+		row.CreatedByID = &ns.ByUserID
+	}
+	if err := t.tx.Create(&row).Error; err != nil {
+		return 0, err
+	}
+	return row.ID, nil
+}
+
 // setState moves a booking to a new state, bumps its sequence and records
 // the event.
 func setState(tx *gorm.DB, b *Booking, to, action, reason string, by *int64, now time.Time) error {

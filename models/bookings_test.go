@@ -204,3 +204,50 @@ func TestExclusionConstraintIsTheBackstop(t *testing.T) {
 		t.Fatal("a direct insert of an overlapping booking was accepted")
 	}
 }
+
+func TestSeriesAcrossClockChanges(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, db modelstest.Database) {
+		ctx := context.Background()
+		f := newBookingFixture(t, db, 0)
+		f.space.HorizonDays = 700
+		if err := f.store.UpdateSpace(ctx, f.space); err != nil {
+			t.Fatal(err)
+		}
+		base := f.request("2026-12-01T10:00:00Z", "2026-12-01T12:00:00Z")
+		until := booking.Date{Year: 2027, Month: 11, Day: 30}
+		req := booking.SeriesRequest{Request: base, First: booking.Date{Year: 2026, Month: 12, Day: 1},
+			StartClock: 10 * 60, EndClock: 12 * 60,
+			Recurrence: booking.Recurrence{Frequency: booking.Weekly, Until: &until, Skip: []booking.Date{{Year: 2026, Month: 12, Day: 29}}}}
+		t.Run("weekly 10:00–12:00 stays local through both changes", func(t *testing.T) {
+			res, err := f.service.BookSeries(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Booked) != 52 || len(res.Unbooked) != 0 {
+				t.Fatalf("booked %d, unbooked %v", len(res.Booked), res.Unbooked)
+			}
+			for _, o := range res.Booked {
+				l := o.Interval.Start.In(booking.London)
+				if l.Hour() != 10 || o.Interval.Duration() != 2*time.Hour {
+					t.Fatalf("%v starts %v local", o.Date, l)
+				}
+			}
+		})
+		t.Run("all or none refuses when one date clashes", func(t *testing.T) {
+			r2 := req
+			r2.First = booking.Date{Year: 2026, Month: 12, Day: 22}
+			end := booking.Date{Year: 2027, Month: 1, Day: 12}
+			r2.Recurrence = booking.Recurrence{Frequency: booking.Weekly, Until: &end}
+			_, err := f.service.BookSeries(ctx, r2)
+			var sc *booking.SeriesConflictError
+			if !errors.As(err, &sc) || len(sc.Dates) != 3 {
+				t.Fatalf("got %v", err)
+			}
+			r2.Partial = true
+			res, err := f.service.BookSeries(ctx, r2)
+			if err != nil || len(res.Booked) != 1 || res.Booked[0].Date != (booking.Date{Year: 2026, Month: 12, Day: 29}) {
+				t.Fatalf("partial: %+v, %v", res, err)
+			}
+		})
+	})
+}

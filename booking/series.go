@@ -1,0 +1,181 @@
+package booking
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// NewSeries is a recurring booking the service asks the store to keep.
+type NewSeries struct {
+	SpaceID        int64
+	OrganisationID int64
+	ByUserID       int64
+	Recurrence     Recurrence
+	First          Date
+	StartClock     Clock
+	EndClock       Clock
+	Purpose        string
+}
+
+// SeriesTx adds series to a SpaceTx.
+type SeriesTx interface {
+	SpaceTx
+	// InsertSeries stores a series and returns its id.
+	InsertSeries(s *NewSeries) (int64, error)
+}
+
+// SeriesRequest asks for the same local times on every date of a
+// recurrence.
+type SeriesRequest struct {
+	Request               // Interval is not used
+	First      Date       // the first date
+	StartClock Clock      // local start time on each date
+	EndClock   Clock      // local end time on each date (24:00 for midnight)
+	Recurrence Recurrence //
+	// Partial books the free dates and reports the others; otherwise the
+	// series is booked on every date or not at all.
+	Partial bool
+}
+
+// Occurrence is one date of a series and its booking.
+type Occurrence struct {
+	Date      Date
+	Interval  Interval
+	BookingID int64
+	State     string
+}
+
+// Unbooked is a date of a series that could not be booked, and why.
+type Unbooked struct {
+	Date   Date
+	Reason string
+}
+
+// SeriesResult is what booking a series did.
+type SeriesResult struct {
+	SeriesID int64
+	Booked   []Occurrence
+	Unbooked []Unbooked
+}
+
+// SeriesConflictError lists the dates that stop an all-or-none series.
+type SeriesConflictError struct {
+	Dates []Unbooked
+}
+
+func (e *SeriesConflictError) Error() string {
+	parts := make([]string, len(e.Dates))
+	for i, d := range e.Dates {
+		parts[i] = d.Date.String() + ": " + d.Reason
+	}
+	return fmt.Sprintf("%d of the dates cannot be booked (%s)", len(e.Dates), strings.Join(parts, "; "))
+}
+
+// Unwrap makes errors.Is(err, ErrConflict) hold.
+func (e *SeriesConflictError) Unwrap() error { return ErrConflict }
+
+// BookSeries books every date of a recurrence under the space's lock: all
+// or none, or (Partial) the dates that are free, reporting the others.
+func (s *Service) BookSeries(ctx context.Context, req SeriesRequest) (*SeriesResult, error) {
+	if err := req.Request.check(); err != nil {
+		return nil, err
+	}
+	var p Problems
+	if req.EndClock <= req.StartClock {
+		p.Add("end_time", "The end time must be after the start time")
+	}
+	dates, err := req.Recurrence.Dates(req.First)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	if len(dates) == 0 {
+		p.Add("recurrence.skip", "Every date is skipped: there is nothing to book")
+		return nil, p.Err()
+	}
+	now := s.Now().UTC()
+	var result *SeriesResult
+	err = s.Store.InSpace(ctx, req.SpaceID, func(tx SpaceTx) error {
+		stx, ok := tx.(SeriesTx)
+		if !ok {
+			return errors.New("store cannot keep series")
+		}
+		result = &SeriesResult{}
+		var ready []*NewBooking
+		var readyDates []Date
+		for _, d := range dates {
+			nb, reason, err := s.occurrence(tx, req, d, now)
+			if err != nil {
+				return err
+			}
+			if reason != "" {
+				result.Unbooked = append(result.Unbooked, Unbooked{Date: d, Reason: reason})
+				continue
+			}
+			ready = append(ready, nb)
+			readyDates = append(readyDates, d)
+		}
+		if len(result.Unbooked) > 0 && !req.Partial {
+			return &SeriesConflictError{Dates: result.Unbooked}
+		}
+		if len(ready) == 0 {
+			return &SeriesConflictError{Dates: result.Unbooked}
+		}
+		id, err := stx.InsertSeries(&NewSeries{
+			SpaceID: req.SpaceID, OrganisationID: req.OrganisationID, ByUserID: req.ByUserID,
+			Recurrence: req.Recurrence, First: req.First, StartClock: req.StartClock, EndClock: req.EndClock,
+			Purpose: req.Purpose,
+		})
+		if err != nil {
+			return err
+		}
+		result.SeriesID = id
+		for i, nb := range ready {
+			nb.SeriesID = &id
+			bid, err := tx.Insert(nb)
+			if err != nil {
+				return err
+			}
+			result.Booked = append(result.Booked, Occurrence{Date: readyDates[i], Interval: nb.Interval, BookingID: bid, State: nb.State})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return result, nil
+}
+
+// occurrence checks one date of a series. A date that cannot be booked
+// gives a reason; only failures of the store itself are errors.
+func (s *Service) occurrence(tx SpaceTx, req SeriesRequest, d Date, now time.Time) (*NewBooking, string, error) {
+	start, err := At(d, req.StartClock, London)
+	if err != nil {
+		return nil, "the start time does not exist that day (the clocks go forward)", nil
+	}
+	end, err := At(d, req.EndClock, London)
+	if err != nil {
+		return nil, "the end time does not exist that day (the clocks go forward)", nil
+	}
+	nb, err := s.prepare(tx, req.Request, Interval{Start: start, End: end}, now)
+	if err == nil {
+		err = place(tx, nb, now)
+	}
+	var v *ValidationError
+	switch {
+	case err == nil:
+		return nb, "", nil
+	case errors.Is(err, ErrOutsideOpeningHours):
+		return nil, "the space is closed then", nil
+	case IsClash(err):
+		return nil, err.Error(), nil
+	case errors.As(err, &v):
+		return nil, v.Fields[0].Message, nil
+	}
+	return nil, "", err
+}
