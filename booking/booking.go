@@ -3,6 +3,7 @@ package booking
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -133,4 +134,39 @@ func plural(n int, unit string) string {
 		return "1 " + unit
 	}
 	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+// Actions that change a booking's state.
+const (
+	ActionApprove = "approve"
+	ActionDecline = "decline"
+	ActionCancel  = "cancel"
+)
+
+// Transition says which state an action moves a booking to from its
+// current state, or why it cannot. A pending-payment booking past its
+// deadline counts as expired.
+func Transition(state, action string, holdExpired bool) (string, error) {
+	if state == PendingPayment && holdExpired {
+		state = Expired
+	}
+	switch {
+	case action == ActionApprove && state == Requested:
+		return Confirmed, nil
+	case action == ActionDecline && state == Requested:
+		return Declined, nil
+	case action == ActionCancel && (state == Requested || state == PendingPayment || state == Confirmed):
+		return Cancelled, nil
+	}
+	return "", Conflict("A booking that is %s cannot be %s", strings.ToLower(StateLabel(state)), pastTense(action))
+}
+
+func pastTense(action string) string {
+	switch action {
+	case ActionApprove:
+		return "approved"
+	case ActionDecline:
+		return "declined"
+	}
+	return "cancelled"
 }

@@ -211,3 +211,80 @@ func (s *Store) SetOpeningWindows(ctx context.Context, siteID, spaceID int64, ws
 		return nil
 	})
 }
+
+// ChangeBooking applies an action (approve, decline, cancel) to a booking,
+// records who did it and why, and returns the booking as it now is.
+func (s *Store) ChangeBooking(ctx context.Context, id int64, action, reason string, by int64, now time.Time) (*Booking, error) {
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var b Booking
+		if err := tx.First(&b, id).Error; err != nil {
+			return translate(err, "booking")
+		}
+		expired := b.HoldExpiresAt != nil && !b.HoldExpiresAt.After(now)
+		if b.State == booking.PendingPayment && expired {
+			if err := setState(tx, &b, booking.Expired, "expire", "The payment deadline passed", nil, now); err != nil {
+				return err
+			}
+		}
+		to, err := booking.Transition(b.State, action, expired)
+		if err != nil {
+			return err
+		}
+		var byID *int64
+		if by != 0 {
+			byID = &by
+		}
+		return setState(tx, &b, to, action, reason, byID, now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.BookingByID(ctx, id)
+}
+
+// FreeIntervals is when a space can be booked between from and to: its
+// opening hours less closures and blocking bookings (each grown by the
+// buffer), and only from its notice to its horizon.
+func (s *Store) FreeIntervals(ctx context.Context, spaceID int64, from, to, now time.Time) ([]booking.Interval, error) {
+	db := s.DB.WithContext(ctx)
+	var sp Space
+	if err := db.First(&sp, spaceID).Error; err != nil {
+		return nil, translate(err, "space")
+	}
+	return freeIntervals(db, &sp, from, to, now)
+}
+
+func freeIntervals(db *gorm.DB, sp *Space, from, to, now time.Time) ([]booking.Interval, error) {
+	rules := RulesOf(sp)
+	span := booking.Interval{Start: from, End: to}.Clip(booking.Interval{Start: now.Add(rules.Notice), End: now.Add(rules.Horizon)})
+	if span.Empty() {
+		return nil, nil
+	}
+	windows, err := windowsFor(db, sp)
+	if err != nil {
+		return nil, err
+	}
+	var closures []Closure
+	if err := db.Where("(space_id = ? OR site_id = ?) AND starts_at < ? AND ends_at > ?",
+		sp.ID, sp.SiteID, Instant(span.End), Instant(span.Start)).Find(&closures).Error; err != nil {
+		return nil, err
+	}
+	var busy []Booking
+	if err := db.Where("space_id = ? AND starts_at < ? AND block_end > ? AND (state IN ? OR (state = ? AND hold_expires_at > ?))",
+		sp.ID, Instant(span.End.Add(rules.Buffer)), Instant(span.Start.Add(-rules.Buffer)),
+		[]string{booking.Requested, booking.Confirmed}, booking.PendingPayment, Instant(now)).Find(&busy).Error; err != nil {
+		return nil, err
+	}
+	closed := make([]booking.Interval, len(closures))
+	for i, c := range closures {
+		closed[i] = booking.Interval{Start: c.StartsAt.UTC(), End: c.EndsAt.UTC()}
+	}
+	// A booking blocks [start, block_end); growing its start by the buffer
+	// keeps the turnaround before it free too.
+	taken := make([]booking.Interval, len(busy))
+	for i, b := range busy {
+		taken[i] = booking.Interval{Start: b.StartsAt.UTC().Add(-rules.Buffer), End: b.BlockEnd.UTC()}
+	}
+	open := booking.OpenIntervals(windows, span.Start, span.End, booking.London)
+	return booking.FreeTime(open, closed, taken, 0), nil
+}

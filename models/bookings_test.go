@@ -251,3 +251,42 @@ func TestSeriesAcrossClockChanges(t *testing.T) {
 		})
 	})
 }
+
+func TestChangeBookingAndFreeIntervals(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, db modelstest.Database) {
+		ctx := context.Background()
+		f := newBookingFixture(t, db, 15)
+		req := f.request("2026-12-01T10:00:00Z", "2026-12-01T11:00:00Z")
+		req.Verified = false
+		id, state, err := f.service.Book(ctx, req)
+		if err != nil || state != booking.Requested {
+			t.Fatalf("unverified organisation: %s, %v", state, err)
+		}
+		free, err := f.store.FreeIntervals(ctx, f.space.ID, mustTime("2026-12-01T00:00:00Z"), mustTime("2026-12-02T00:00:00Z"), fixedNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []booking.Interval{
+			{Start: mustTime("2026-12-01T00:00:00Z"), End: mustTime("2026-12-01T09:45:00Z")},
+			{Start: mustTime("2026-12-01T11:15:00Z"), End: mustTime("2026-12-02T00:00:00Z")},
+		}
+		if len(free) != 2 || free[0] != want[0] || free[1] != want[1] {
+			t.Fatalf("free %v, want %v", free, want)
+		}
+		b, err := f.store.ChangeBooking(ctx, id, booking.ActionApprove, "", 0, fixedNow)
+		if err != nil || b.State != booking.Confirmed || b.Sequence != 1 {
+			t.Fatalf("approve: %+v %v", b, err)
+		}
+		if _, err := f.store.ChangeBooking(ctx, id, booking.ActionDecline, "too late", 0, fixedNow); !errors.Is(err, booking.ErrConflict) {
+			t.Fatalf("decline after approve: %v", err)
+		}
+		b, err = f.store.ChangeBooking(ctx, id, booking.ActionCancel, "group paused", 0, fixedNow)
+		if err != nil || b.State != booking.Cancelled || len(b.Events) != 3 || b.Events[2].Reason != "group paused" {
+			t.Fatalf("cancel: %+v %v", b, err)
+		}
+		free, _ = f.store.FreeIntervals(ctx, f.space.ID, mustTime("2026-12-01T00:00:00Z"), mustTime("2026-12-02T00:00:00Z"), fixedNow)
+		if len(free) != 1 {
+			t.Fatalf("a cancelled booking still blocks: %v", free)
+		}
+	})
+}
