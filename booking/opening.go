@@ -42,3 +42,37 @@ func FreeTime(open, closures, busy []Interval, buffer time.Duration) []Interval 
 	}
 	return Subtract(open, blocked)
 }
+
+// OpenDays is, for spaces booked by the day or the season, each whole local
+// day between from and to on which the space has any opening window.
+func OpenDays(windows []Window, from, to time.Time, loc *time.Location) []Interval {
+	open := map[time.Weekday]bool{}
+	for _, w := range windows {
+		if w.Closes > w.Opens {
+			open[w.Weekday] = true
+		}
+	}
+	span := Interval{Start: from, End: to}
+	var out []Interval
+	last := DateOf(to, loc)
+	for d := DateOf(from, loc); !last.Before(d); d = d.AddDays(1) {
+		if !open[d.Weekday()] {
+			continue
+		}
+		iv := Interval{Start: AtOrAfter(d, 0, loc), End: AtOrAfter(d.AddDays(1), 0, loc)}.Clip(span)
+		if !iv.Empty() {
+			out = append(out, iv)
+		}
+	}
+	return Merge(out)
+}
+
+// Bookable is when a space with these rules and windows may be booked
+// between from and to: opening windows for hourly spaces, whole open days
+// for spaces booked by the day or the season.
+func (r Rules) Bookable(windows []Window, from, to time.Time) []Interval {
+	if r.Unit == "hour" {
+		return OpenIntervals(windows, from, to, London)
+	}
+	return OpenDays(windows, from, to, London)
+}

@@ -146,7 +146,7 @@ func (s *Service) prepare(tx SpaceTx, req Request, iv Interval, now time.Time) (
 	if err != nil {
 		return nil, err
 	}
-	open := FreeTime(OpenIntervals(sp.Windows, day.Start, day.End, London), closures, nil, 0)
+	open := FreeTime(sp.Rules.Bookable(sp.Windows, day.Start, day.End), closures, nil, 0)
 	if err := CheckOpen(iv, open); err != nil {
 		return nil, err
 	}

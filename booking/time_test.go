@@ -186,3 +186,22 @@ func TestParseClockAndDate(t *testing.T) {
 		t.Error("30 February accepted")
 	}
 }
+
+func TestOpenDaysForDayBookings(t *testing.T) {
+	weekdays := []Window{{Weekday: time.Saturday, Opens: 9 * 60, Closes: 13 * 60}}
+	got := OpenDays(weekdays, utc("2026-10-23T00:00:00Z"), utc("2026-11-01T00:00:00Z"), London)
+	if len(got) != 2 {
+		t.Fatalf("got %v, want the two Saturdays", got)
+	}
+	if got[0].Start != utc("2026-10-23T23:00:00Z") || got[0].Duration() != 24*time.Hour {
+		t.Errorf("Saturday 24 October (BST) is %v", got[0])
+	}
+	if got[1].Start != utc("2026-10-31T00:00:00Z") {
+		t.Errorf("Saturday 31 October (GMT) is %v", got[1])
+	}
+	day := Rules{Unit: "day"}
+	if err := CheckOpen(Interval{Start: utc("2026-10-31T00:00:00Z"), End: utc("2026-11-01T00:00:00Z")},
+		day.Bookable(weekdays, utc("2026-10-30T00:00:00Z"), utc("2026-11-02T00:00:00Z"))); err != nil {
+		t.Errorf("a whole open Saturday: %v", err)
+	}
+}

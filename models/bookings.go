@@ -285,6 +285,6 @@ func freeIntervals(db *gorm.DB, sp *Space, from, to, now time.Time) ([]booking.I
 	for i, b := range busy {
 		taken[i] = booking.Interval{Start: b.StartsAt.UTC().Add(-rules.Buffer), End: b.BlockEnd.UTC()}
 	}
-	open := booking.OpenIntervals(windows, span.Start, span.End, booking.London)
+	open := rules.Bookable(windows, span.Start, span.End)
 	return booking.FreeTime(open, closed, taken, 0), nil
 }

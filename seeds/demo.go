@@ -31,7 +31,7 @@ type SignIn struct {
 // when the demo data gains rows that older demo databases should receive.
 const (
 	markerKey   = "demo_data_version"
-	demoVersion = "1"
+	demoVersion = "2"
 )
 
 // LoadDemo loads the demo data if it is not already there and returns the
@@ -191,10 +191,28 @@ func (l *loader) loadSites() error {
 			}
 		}
 		l.sites[d.Site.Name] = row{ID: site.ID, New: !found}
+		if err := l.loadOpeningHours(site); err != nil {
+			return err
+		}
 		for _, sp := range d.Spaces {
 			if err := l.loadSpace(site, sp); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// loadOpeningHours gives a site its demo opening hours if it has none.
+func (l *loader) loadOpeningHours(site models.Site) error {
+	var n int64
+	if err := l.tx.Model(&models.OpeningWindow{}).Where("site_id = ?", site.ID).Count(&n).Error; err != nil || n > 0 {
+		return err
+	}
+	for _, w := range demoOpeningHours[site.Name] {
+		row := models.OpeningWindow{SiteID: &site.ID, Weekday: int(w.Weekday), Opens: int(w.Opens), Closes: int(w.Closes)}
+		if err := l.tx.Create(&row).Error; err != nil {
+			return fmt.Errorf("opening hours of %s: %w", site.Name, err)
 		}
 	}
 	return nil

@@ -342,3 +342,23 @@ func TestLoadDemoPassesOnHashErrors(t *testing.T) {
 		}
 	})
 }
+
+func TestEveryDemoSiteHasOpeningHours(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, db modelstest.Database) {
+		s := modelstest.Open(t, db)
+		if _, err := seeds.LoadDemo(context.Background(), s, func(p string) (string, error) { return "hash:" + p, nil }); err != nil {
+			t.Fatal(err)
+		}
+		var sites []models.Site
+		if err := s.DB.Find(&sites).Error; err != nil {
+			t.Fatal(err)
+		}
+		for _, site := range sites {
+			var n int64
+			s.DB.Model(&models.OpeningWindow{}).Where("site_id = ?", site.ID).Count(&n)
+			if n == 0 {
+				t.Errorf("%s has no opening hours", site.Name)
+			}
+		}
+	})
+}
