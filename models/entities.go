@@ -129,6 +129,7 @@ type Organisation struct {
 	Verification     string `gorm:"not null;index"`
 	VerificationNote string `gorm:"not null"`
 	VerifiedByID     *int64
+	VerifiedBy       *User `gorm:"foreignKey:VerifiedByID"`
 	VerifiedAt       *time.Time
 	PaysByInvoice    bool `gorm:"not null"`
 	CreatedAt        time.Time

@@ -38,7 +38,7 @@ func (s *Store) Organisations(ctx context.Context, f OrganisationFilter, p Page)
 // OrganisationByID returns an organisation with its identifiers and members.
 func (s *Store) OrganisationByID(ctx context.Context, id int64) (*Organisation, error) {
 	var o Organisation
-	err := s.DB.WithContext(ctx).Preload("Identifiers").Preload("Members", func(db *gorm.DB) *gorm.DB {
+	err := s.DB.WithContext(ctx).Preload("Identifiers").Preload("VerifiedBy").Preload("Members", func(db *gorm.DB) *gorm.DB {
 		return db.Order("created_at, user_id")
 	}).Preload("Members.User").First(&o, id).Error
 	return &o, translate(err, "organisation")
@@ -50,7 +50,7 @@ func (s *Store) CreateOrganisation(ctx context.Context, o *Organisation, creator
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		o.Verification = booking.Unverified
 		ids := o.Identifiers
-		if err := tx.Omit("Identifiers", "Members").Create(o).Error; err != nil {
+		if err := tx.Omit("Identifiers", "Members", "VerifiedBy").Create(o).Error; err != nil {
 			return translate(err, "organisation")
 		}
 		for i := range ids {
@@ -190,7 +190,7 @@ func (s *Store) Members(ctx context.Context, orgID int64) ([]Membership, error) 
 func (s *Store) UpdateOrganisation(ctx context.Context, o *Organisation) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		ids := o.Identifiers
-		if err := tx.Omit("Identifiers", "Members", "CreatedAt").Save(o).Error; err != nil {
+		if err := tx.Omit("Identifiers", "Members", "VerifiedBy", "CreatedAt").Save(o).Error; err != nil {
 			return translate(err, "organisation")
 		}
 		if err := tx.Where("organisation_id = ?", o.ID).Delete(&OrganisationIdentifier{}).Error; err != nil {

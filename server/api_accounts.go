@@ -174,7 +174,12 @@ type tokenJSON struct {
 }
 
 func toTokenJSON(t *models.APIToken) tokenJSON {
-	return tokenJSON{ID: t.ID, Name: t.Name, Prefix: t.Prefix, CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt}
+	out := tokenJSON{ID: t.ID, Name: t.Name, Prefix: t.Prefix, CreatedAt: t.CreatedAt.UTC()}
+	if t.LastUsedAt != nil {
+		at := t.LastUsedAt.UTC()
+		out.LastUsedAt = &at
+	}
+	return out
 }
 
 type createTokenRequest struct {

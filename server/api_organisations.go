@@ -64,6 +64,9 @@ func toOrganisationJSON(o *models.Organisation, withMembers bool) organisationJS
 	}
 	if o.VerifiedByID != nil {
 		out.Verification.VerifiedBy = &personJSON{ID: *o.VerifiedByID}
+		if o.VerifiedBy != nil {
+			out.Verification.VerifiedBy.Name = o.VerifiedBy.Name
+		}
 	}
 	for _, id := range o.Identifiers {
 		out.Identifiers = append(out.Identifiers, identifierJSON{Scheme: id.Scheme, Value: id.Value})

@@ -251,6 +251,7 @@ func spaceFilter(c *gin.Context, p *booking.Problems) models.SpaceFilter {
 	for _, feat := range c.QueryArray("feature") {
 		for _, one := range strings.Split(feat, ",") {
 			if one = strings.ToLower(strings.TrimSpace(one)); one != "" {
+				checkText(p, "feature", one, false, maxFeatureLength)
 				f.Features = append(f.Features, one)
 			}
 		}

@@ -231,7 +231,7 @@ func TestAccountsAPI(t *testing.T) {
 		})
 		t.Run("cross-origin writes are refused", func(t *testing.T) {
 			r := e.do(request{method: http.MethodPost, path: "/api/v1/organisations", as: asBooker, cookie: true,
-				body: map[string]any{"name": "X", "type": "community_group"},
+				body:   map[string]any{"name": "X", "type": "community_group"},
 				header: http.Header{"Sec-Fetch-Site": {"cross-site"}, "Origin": {"https://evil.example"}}})
 			r.wantStatus(http.StatusForbidden)
 		})

@@ -265,6 +265,9 @@ func (s *Server) clearSessionCookie(c *gin.Context) {
 // records the attempt. Both API and page sign-in call it.
 func (s *Server) login(ctx context.Context, c *gin.Context, email, password string) (*models.User, error) {
 	email = models.NormaliseEmail(email)
+	if len(email) > maxEmailLength || len(password) > 4*maxPasswordLength {
+		return nil, newUnauthenticated("The email address or password is not right.")
+	}
 	address := c.ClientIP()
 	now := s.now()
 	byEmail, byAddress, err := s.store.FailedLogins(ctx, email, address, now.Add(-loginWindow))

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"github.com/common-room/commonroom/booking"
@@ -146,7 +147,49 @@ func decodeJSON(c *gin.Context, dst any) error {
 	if err := dec.Decode(&extra); err != io.EOF {
 		return newBadRequest("The body must hold one JSON object and nothing after it.")
 	}
-	return nil
+	// PostgreSQL cannot store NUL characters in text, and no field needs them.
+	var p booking.Problems
+	findNUL(&p, "", reflect.ValueOf(dst))
+	return p.Err()
+}
+
+// findNUL records every string field under v that holds a NUL character,
+// naming it by its JSON path (name, accessibility.notes, features[0]).
+func findNUL(p *booking.Problems, path string, v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			findNUL(p, path, v.Elem())
+		}
+	case reflect.String:
+		if strings.ContainsRune(v.String(), 0) {
+			p.Add(path, "Must not contain NUL characters")
+		}
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			findNUL(p, fmt.Sprintf("%s[%d]", path, i), v.Index(i))
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if !f.IsExported() || name == "-" {
+				continue
+			}
+			if f.Anonymous && name == "" {
+				findNUL(p, path, v.Field(i))
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			if path != "" {
+				name = path + "." + name
+			}
+			findNUL(p, name, v.Field(i))
+		}
+	}
 }
 
 func jsonProblem(err error) error {

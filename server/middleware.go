@@ -8,7 +8,9 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"github.com/common-room/commonroom/booking"
 	"github.com/gin-gonic/gin"
 )
 
@@ -101,6 +103,45 @@ func (s *Server) securityHeaders() gin.HandlerFunc {
 		c.Next()
 	}
 }
+
+// cleanInput refuses requests whose path or form holds NUL characters or
+// invalid UTF-8: PostgreSQL cannot store them, and no legitimate client
+// sends them. No resource has such a path (404); a bad form field is named
+// (422). Query parameters are checked where they are read.
+func (s *Server) cleanInput() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if !clean(c.Request.URL.Path) {
+			s.fail(c, booking.ErrNotFound)
+			return
+		}
+		var p booking.Problems
+		if c.ContentType() == "application/x-www-form-urlencoded" {
+			if err := c.Request.ParseForm(); err != nil {
+				s.fail(c, newBadRequest("The form could not be read."))
+				return
+			}
+			checkValues(&p, c.Request.PostForm)
+		}
+		if err := p.Err(); err != nil {
+			s.fail(c, err)
+			return
+		}
+		c.Next()
+	}
+}
+
+func checkValues(p *booking.Problems, values map[string][]string) {
+	for name, vs := range values {
+		for _, v := range vs {
+			if !clean(name) || !clean(v) {
+				p.Add(strings.ToValidUTF8(strings.ReplaceAll(name, "\x00", ""), "?"), "Must not contain NUL characters or invalid text")
+				break
+			}
+		}
+	}
+}
+
+func clean(v string) bool { return utf8.ValidString(v) && !strings.ContainsRune(v, 0) }
 
 // isAPI reports whether the request is for the JSON API rather than a page.
 func isAPI(c *gin.Context) bool {
