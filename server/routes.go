@@ -54,5 +54,45 @@ func (s *Server) routes(r *gin.Engine) {
 	admin := api.Group("", s.withRole(booking.RoleAdmin))
 	admin.POST("/sites", s.apiCreateSite())
 
-	s.pageRoutes(r)
+	// Pages. Static files carry a hash of their contents in the URL; the
+	// NHS.UK frontend's CSS refers to its images at /assets.
+	r.GET("/static/:hash/*filepath", s.staticFile())
+	r.GET("/assets/*filepath", s.assetFile())
+
+	// Pages for anyone, signed in or not.
+	r.GET("/", s.homePage())
+	r.GET("/sign-in", s.signInPage())
+	r.POST("/sign-in", s.signInSubmit())
+	r.POST("/sign-out", s.signOutSubmit())
+	r.GET("/register", s.registerPage())
+	r.POST("/register", s.registerSubmit())
+	r.GET("/sites", s.sitesPage())
+	r.GET("/sites/:id", s.sitePage())
+	r.GET("/spaces/:id", s.spacePage())
+
+	// Pages for any signed-in account. An organisation's pages are for its
+	// members and the estate's staff; only its admins change its members.
+	pages := r.Group("", s.signedIn())
+	pages.GET("/organisations", s.organisationsPage())
+	pages.GET("/organisations/:id", s.organisationPage())
+	pages.POST("/organisations/:id/members", s.memberAddSubmit())
+	pages.POST("/organisations/:id/members/:user_id/remove", s.memberRemoveSubmit())
+
+	// Pages for the estate's staff: estates managers change their own sites
+	// only, and verify organisations.
+	manage := r.Group("/manage", s.withRole(booking.RoleAdmin, booking.RoleEstatesManager))
+	manage.GET("/sites/:id/edit", s.siteEditPage())
+	manage.POST("/sites/:id/edit", s.siteEditSubmit())
+	manage.GET("/sites/:id/spaces/new", s.spaceNewPage())
+	manage.POST("/sites/:id/spaces/new", s.spaceNewSubmit())
+	manage.GET("/spaces/:id/edit", s.spaceEditPage())
+	manage.POST("/spaces/:id/edit", s.spaceEditSubmit())
+	manage.GET("/organisations", s.manageOrganisationsPage())
+	manage.GET("/organisations/:id", s.manageOrganisationPage())
+	manage.POST("/organisations/:id/verification", s.verificationSubmit())
+
+	// Pages for platform admins.
+	adminPages := r.Group("/manage", s.withRole(booking.RoleAdmin))
+	adminPages.GET("/sites/new", s.siteNewPage())
+	adminPages.POST("/sites/new", s.siteNewSubmit())
 }

@@ -1,0 +1,21 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// homePageData says which next steps the home page offers.
+type homePageData struct {
+	Staff, Member bool
+}
+
+// homePage says what the service is for and where to start.
+func (s *Server) homePage() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		who := currentPrincipal(c)
+		d := homePageData{Staff: who.isStaff(), Member: who != nil && len(who.Access.OrgRoles) > 0}
+		s.render(c, http.StatusOK, "home", &view{Data: d})
+	}
+}

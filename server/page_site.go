@@ -1,0 +1,43 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/common-room/commonroom/models"
+	"github.com/gin-gonic/gin"
+)
+
+// sitePageData is one site with the spaces the visitor can see.
+type sitePageData struct {
+	Site    *models.Site
+	Spaces  []models.Space
+	Manages bool
+}
+
+func (s *Server) sitePage() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx := c.Request.Context()
+		id, err := pathID(c, "id")
+		var site *models.Site
+		if err == nil {
+			site, err = s.store.SiteByID(ctx, id)
+		}
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		who := currentPrincipal(c)
+		f := visibleSpaces(who)
+		f.SiteID = site.ID
+		spaces, _, err := s.store.Spaces(ctx, f, models.Page{})
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		s.render(c, http.StatusOK, "site", &view{
+			Title: site.Name,
+			Back:  &link{Href: "/sites", Text: "All sites"},
+			Data:  sitePageData{Site: site, Spaces: spaces, Manages: who.managesSite(site.ID)},
+		})
+	}
+}
