@@ -248,7 +248,7 @@ func (s *Server) apiDeleteToken() gin.HandlerFunc {
 // no such resource can exist.
 func pathID(c *gin.Context, name string) (int64, error) {
 	id, err := strconv.ParseInt(c.Param(name), 10, 64)
-	if err != nil || id <= 0 {
+	if err != nil || id <= 0 || c.Param(name) != strconv.FormatInt(id, 10) {
 		return 0, booking.ErrNotFound
 	}
 	return id, nil

@@ -588,7 +588,7 @@ var idRoutes = []struct {
 }
 
 func TestBadPathIDs(t *testing.T) {
-	badIDs := []string{"abc", "0", "-1", "1.0", "1e3", "0x10", "99999999999999999999", "9223372036854775807", "%00", "%FF"}
+	badIDs := []string{"abc", "0", "-1", "+1", "01", "1.0", "1e3", "0x10", "99999999999999999999", "9223372036854775807", "%00", "%FF"}
 	eachEnv(t, func(t *testing.T, e *env) {
 		before := e.snapshot()
 		for _, rt := range idRoutes {

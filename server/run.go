@@ -55,7 +55,7 @@ Run "commonroom COMMAND --help" for a command's options.
 // runs one command. ctx ends the server gracefully when cancelled.
 func Run(ctx context.Context, env Env) error {
 	cmd, args := "serve", env.Args
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+	if len(args) > 0 && (!strings.HasPrefix(args[0], "-") || args[0] == "-h" || args[0] == "--help") {
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
@@ -224,6 +224,16 @@ func runUser(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer store.Close()
+	// Every site must exist before the account is made, so a mistyped id
+	// leaves nothing behind.
+	managed := make([]*models.Site, 0, len(sites))
+	for _, id := range sites {
+		site, err := store.SiteByID(ctx, id)
+		if err != nil {
+			return fmt.Errorf("--site %d: %w", id, err)
+		}
+		managed = append(managed, site)
+	}
 	hash, err := HashPassword(password)
 	if err != nil {
 		return err
@@ -232,11 +242,7 @@ func runUser(ctx context.Context, env Env, args []string) error {
 	if err := store.CreateUser(ctx, &u); err != nil {
 		return err
 	}
-	for _, id := range sites {
-		site, err := store.SiteByID(ctx, id)
-		if err != nil {
-			return fmt.Errorf("site %d: %w", id, err)
-		}
+	for _, site := range managed {
 		ids := []int64{u.ID}
 		for _, m := range site.Managers {
 			ids = append(ids, m.ID)
