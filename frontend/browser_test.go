@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
@@ -158,6 +159,25 @@ func TestJourneys(t *testing.T) {
 		b.wantText(".nhsuk-header__account", "Jo Marsh")
 	})
 
+	t.Run("forms work without JavaScript on a small screen", func(t *testing.T) {
+		b.t = t
+		b.signOut()
+		b.withoutScripts(true)
+		defer b.withoutScripts(false)
+		b.visit("/sign-in", "")
+		b.setValue("#email", "booker@example.org")
+		b.setValue("#password", "not the password")
+		b.submit(`form[action="/sign-in"] button[type="submit"]`, 401, "phone-sign-in-error")
+		b.wantText(".nhsuk-error-summary", "The email address or password is not right")
+		b.setValue("#password", seeds.DemoPassword)
+		b.submit(`form[action="/sign-in"] button[type="submit"]`, 200, "")
+		b.wantText(".nhsuk-header__account", "Dan Kowalski")
+		b.visit("/sites", "phone-sites")
+		b.follow(`//a[text()="Hunter Street Health Centre"]`, "phone-site")
+		b.submit(".nhsuk-header__account-button", 200, "")
+		b.wantText(".nhsuk-notification-banner--success", "You have signed out")
+	})
+
 	t.Logf("checked %d pages with axe-core: %d serious or critical violations", b.pages, b.serious)
 }
 
@@ -257,6 +277,9 @@ type browserTest struct {
 	shots   string
 	pages   int
 	serious int
+	// noScripts says the page's JavaScript is off, so the NHS.UK frontend
+	// does not start.
+	noScripts bool
 
 	mu       sync.Mutex
 	problems []string // CSP violations and script errors since the last page
@@ -326,6 +349,23 @@ func collect[E any](b *browserTest, events iter.Seq2[E, error], describe func(E)
 	}
 }
 
+// withoutScripts turns the page's JavaScript off or back on, and with it
+// a phone-sized screen, to check the pages work without either.
+func (b *browserTest) withoutScripts(off bool) {
+	b.t.Helper()
+	if _, err := chromedp.Call(b.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: off}); err != nil {
+		b.t.Fatalf("turn scripts off: %v", err)
+	}
+	metrics := emulation.SetDeviceMetricsOverrideParams{}
+	if off {
+		metrics = emulation.SetDeviceMetricsOverrideParams{Width: 375, Height: 812, DeviceScaleFactor: 1, Mobile: true}
+	}
+	if _, err := chromedp.Call(b.ctx, emulation.SetDeviceMetricsOverride, metrics); err != nil {
+		b.t.Fatalf("emulate a phone: %v", err)
+	}
+	b.noScripts = off
+}
+
 // do runs browser actions, failing the test on an error.
 func (b *browserTest) do(actions ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
@@ -390,8 +430,16 @@ func (b *browserTest) checkPage(resp *network.Response, status int64, shot strin
 	if resp.Status != status {
 		b.t.Fatalf("%s answered %d, want %d", url, resp.Status, status)
 	}
-	b.waitForScripts(url)
-	b.runAxe(url)
+	// With JavaScript off axe-core cannot run either; the same pages are
+	// checked with it on.
+	if b.noScripts {
+		if got := b.eval(`document.body.className`); got != `""` {
+			b.t.Errorf("%s: scripts ran with JavaScript off: body class %s", url, got)
+		}
+	} else {
+		b.waitForScripts(url)
+		b.runAxe(url)
+	}
 	b.mu.Lock()
 	problems := b.problems
 	b.problems = nil
