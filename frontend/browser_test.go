@@ -159,6 +159,24 @@ func TestJourneys(t *testing.T) {
 		b.wantText(".nhsuk-header__account", "Jo Marsh")
 	})
 
+	t.Run("the other pages and the error pages pass too", func(t *testing.T) {
+		b.t = t
+		b.signOut()
+		b.visit("/register", "")
+		b.submit(`form[action="/register"] button[type="submit"]`, 422, "register-errors")
+		b.wantText(".nhsuk-error-summary", "Enter the name of the organisation")
+		b.wantText(".nhsuk-error-summary", "Select what kind of organisation it is")
+		b.visitStatus("/no-such-page", 404, "not-found")
+		b.signIn("admin@example.org")
+		b.visit("/manage/sites/new", "site-new")
+		b.visit("/manage/organisations?verification=all", "")
+		b.visit("/sites", "")
+		b.follow(`//a[text()="Strines Road Clinic and Therapy Garden"]`, "")
+		b.follow(`//a[contains(text(), "Plot")]`, "")
+		b.follow(`a[href$="/edit"]`, "space-edit")
+		b.visitStatus("/manage/sites/999999/edit", 404, "")
+	})
+
 	t.Run("forms work without JavaScript on a small screen", func(t *testing.T) {
 		b.t = t
 		b.signOut()
@@ -397,11 +415,17 @@ func (b *browserTest) setValue(sel, value string) {
 // visit loads a path and checks the page.
 func (b *browserTest) visit(path, shot string) {
 	b.t.Helper()
+	b.visitStatus(path, 200, shot)
+}
+
+// visitStatus loads a path, checks its status and checks the page.
+func (b *browserTest) visitStatus(path string, status int64, shot string) {
+	b.t.Helper()
 	resp, err := chromedp.Run(b.ctx, chromedp.NavigateResponse(b.base+path))
 	if err != nil {
 		b.t.Fatalf("visit %s: %v", path, err)
 	}
-	b.checkPage(resp, 200, shot)
+	b.checkPage(resp, status, shot)
 }
 
 // follow clicks a link and checks the page it leads to.

@@ -41,24 +41,49 @@ func (f *formErrors) add(id, msg string) {
 // any reports whether a problem was recorded.
 func (f *formErrors) any() bool { return len(f.List) > 0 }
 
-// addDomain records a domain function's validation error field by field,
-// naming each field by its input's id, or a conflict as a message about
-// conflictID. It returns the status to re-render the form with, or false
-// when err is neither, for renderError.
-func (f *formErrors) addDomain(err error, idOf func(string) string, conflictID string) (int, bool) {
+// formFields says how a form names the domain's fields: the id of each
+// field's input, the input a conflict is about, and the form's own words
+// for an empty required field or a choice that is not one of the options.
+type formFields struct {
+	id       func(field string) string
+	conflict string
+	words    map[string]string
+}
+
+// addDomain records a domain function's validation error field by field
+// under the inputs' ids, or a conflict as a problem with ff.conflict. It
+// returns the status to re-render the form with, or false when err is
+// neither, for renderError.
+func (f *formErrors) addDomain(err error, ff formFields) (int, bool) {
 	var v *booking.ValidationError
 	var ce *booking.ConflictError
 	switch {
 	case errors.As(err, &v):
 		for _, fe := range v.Fields {
-			f.add(idOf(fe.Field), fe.Message)
+			id := ff.id(fe.Field)
+			f.add(id, ff.reword(id, fe.Message))
 		}
 		return http.StatusUnprocessableEntity, true
 	case errors.As(err, &ce):
-		f.add(conflictID, ce.Detail)
+		f.add(ff.conflict, ce.Detail)
 		return http.StatusConflict, true
 	}
 	return 0, false
+}
+
+// reword puts the domain's generic messages, like "Enter a name" or "Must
+// be one of: hour, day, season", in the form's words; specific messages
+// (with an example after a comma, or a number) stay as they are.
+func (ff formFields) reword(id, msg string) string {
+	w, ok := ff.words[id]
+	switch {
+	case !ok:
+	case strings.HasPrefix(msg, "Must be one of"):
+		return w
+	case strings.HasPrefix(msg, "Enter ") && !strings.ContainsAny(msg, ",0123456789"):
+		return w
+	}
+	return msg
 }
 
 // inOrder sorts the problems into the order of the form's inputs, so the

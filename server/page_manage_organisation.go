@@ -18,6 +18,12 @@ type manageOrganisationData struct {
 	States  []booking.Option
 }
 
+// verificationFields are the verification form's inputs.
+var verificationFields = formFields{id: func(field string) string { return field }, words: map[string]string{
+	"state": "Select the status",
+	"note":  "Enter a note saying why you are suspending it",
+}}
+
 // verificationOrder is the order of the verification form's inputs.
 var verificationOrder = []string{"state", "note"}
 
@@ -76,7 +82,7 @@ func (s *Server) verificationSubmit() gin.HandlerFunc {
 			return
 		}
 		v := &view{}
-		status, ok := v.Errors.addDomain(err, func(f string) string { return f }, "")
+		status, ok := v.Errors.addDomain(err, verificationFields)
 		if !ok {
 			s.fail(c, err)
 			return

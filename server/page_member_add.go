@@ -33,7 +33,7 @@ func (s *Server) memberAddSubmit() gin.HandlerFunc {
 			return
 		}
 		v := &view{}
-		status, ok := v.Errors.addDomain(err, memberFieldID, "member_email")
+		status, ok := v.Errors.addDomain(err, memberFields)
 		if !ok {
 			s.fail(c, err)
 			return

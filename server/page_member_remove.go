@@ -27,7 +27,7 @@ func (s *Server) memberRemoveSubmit() gin.HandlerFunc {
 		}
 		if err := s.removeMember(c.Request.Context(), who, o.ID, userID); err != nil {
 			v := &view{}
-			status, ok := v.Errors.addDomain(err, memberFieldID, "")
+			status, ok := v.Errors.addDomain(err, formFields{id: memberFields.id})
 			if !ok {
 				s.fail(c, err)
 				return

@@ -28,8 +28,15 @@ type memberRow struct {
 // memberOrder is the order of the add-member form's inputs.
 var memberOrder = []string{"member_email", "member_role"}
 
-// memberFieldID names the input of an add-member field.
-func memberFieldID(field string) string { return "member_" + field }
+// memberFields are the add-member form's inputs.
+var memberFields = formFields{
+	id:       func(field string) string { return "member_" + field },
+	conflict: "member_email",
+	words: map[string]string{
+		"member_email": "Enter their email address",
+		"member_role":  "Select their role",
+	},
+}
 
 func (s *Server) organisationPage() gin.HandlerFunc {
 	return func(c *gin.Context) {

@@ -75,6 +75,18 @@ func (f registerForm) organisationInput(errs *formErrors) organisationInput {
 	return in
 }
 
+// organisationFields are the organisation half of the registration form.
+var organisationFields = formFields{id: organisationFieldID, conflict: "org_name", words: map[string]string{
+	"org_name": "Enter the name of the organisation",
+	"org_type": "Select what kind of organisation it is",
+}}
+
+// accountFields are the account half of the registration form.
+var accountFields = formFields{id: accountFieldID, conflict: "account_email", words: map[string]string{
+	"account_name":  "Enter your full name",
+	"account_email": "Enter your email address",
+}}
+
 // organisationFieldID names the input of an organisation's field.
 func organisationFieldID(field string) string {
 	switch {
@@ -118,11 +130,11 @@ func (s *Server) registerSubmit() gin.HandlerFunc {
 			validateEmail(&p, "email", acct.Email)
 			checkText(&p, "name", acct.Name, true, maxNameLength)
 			validatePassword(&p, "password", acct.Password)
-			v.Errors.addDomain(p.Err(), accountFieldID, "account_email")
+			v.Errors.addDomain(p.Err(), accountFields)
 		}
 		var p booking.Problems
 		organisationFrom(in, &p)
-		v.Errors.addDomain(p.Err(), organisationFieldID, "org_name")
+		v.Errors.addDomain(p.Err(), organisationFields)
 		if v.Errors.any() {
 			v.Errors.inOrder(registerOrder...)
 			s.render(c, http.StatusUnprocessableEntity, "register", v)
@@ -131,14 +143,14 @@ func (s *Server) registerSubmit() gin.HandlerFunc {
 		if who == nil {
 			u, err := s.register(acct, c)
 			if err != nil {
-				s.reRender(c, err, v, "register", accountFieldID, "account_email")
+				s.reRender(c, err, v, "register", accountFields)
 				return
 			}
 			who = &principal{User: u}
 		}
 		o, err := s.registerOrganisation(c.Request.Context(), who, in)
 		if err != nil {
-			s.reRender(c, err, v, "register", organisationFieldID, "org_name")
+			s.reRender(c, err, v, "register", organisationFields)
 			return
 		}
 		s.redirect(c, "/organisations/"+itoa(o.ID),
@@ -148,8 +160,8 @@ func (s *Server) registerSubmit() gin.HandlerFunc {
 
 // reRender shows a form again with a domain function's validation error or
 // conflict; any other error gets the error page.
-func (s *Server) reRender(c *gin.Context, err error, v *view, page string, idOf func(string) string, conflictID string) {
-	status, ok := v.Errors.addDomain(err, idOf, conflictID)
+func (s *Server) reRender(c *gin.Context, err error, v *view, page string, ff formFields) {
+	status, ok := v.Errors.addDomain(err, ff)
 	if !ok {
 		s.fail(c, err)
 		return

@@ -105,6 +105,13 @@ func (f siteForm) input(errs *formErrors, withManagers bool) siteInput {
 	return in
 }
 
+// siteFields are the site form's inputs.
+var siteFields = formFields{id: siteFieldID, conflict: "name", words: map[string]string{
+	"name":          "Enter the name of the building",
+	"address_line1": "Enter the first line of the address",
+	"town":          "Enter the town or city",
+}}
+
 // siteFieldID names the input of a site's field.
 func siteFieldID(field string) string {
 	if field == "manager_ids" {

@@ -51,7 +51,7 @@ func (s *Server) saveSiteForm(c *gin.Context, base *models.Site, page func(siteF
 		var p booking.Problems
 		copied := *base
 		applySite(&copied, in, &p)
-		v.Errors.addDomain(p.Err(), siteFieldID, "name")
+		v.Errors.addDomain(p.Err(), siteFields)
 	} else {
 		site, err = s.saveSite(c.Request.Context(), who, id, in)
 		if err == nil {
@@ -66,7 +66,7 @@ func (s *Server) saveSiteForm(c *gin.Context, base *models.Site, page func(siteF
 	status := http.StatusUnprocessableEntity
 	if err != nil {
 		var ok bool
-		if status, ok = v.Errors.addDomain(err, siteFieldID, "name"); !ok {
+		if status, ok = v.Errors.addDomain(err, siteFields); !ok {
 			s.fail(c, err)
 			return
 		}

@@ -125,6 +125,15 @@ func (f spaceForm) input(errs *formErrors) spaceInput {
 	return in
 }
 
+// spaceFields are the space form's inputs.
+var spaceFields = formFields{id: spaceFieldID, conflict: "name", words: map[string]string{
+	"name":          "Enter the name of the space",
+	"kind":          "Select the kind of space",
+	"booking_unit":  "Select how it is booked",
+	"approval_mode": "Select whether bookings are confirmed straight away",
+	"visibility":    "Select who can see it",
+}}
+
 // spaceFieldID names the input of a space's field.
 func spaceFieldID(field string) string {
 	switch field {
@@ -141,5 +150,5 @@ func spaceFieldID(field string) string {
 func checkSpaceForm(errs *formErrors, base models.Space, in spaceInput) {
 	var p booking.Problems
 	applySpace(&base, in, &p)
-	errs.addDomain(p.Err(), spaceFieldID, "name")
+	errs.addDomain(p.Err(), spaceFields)
 }

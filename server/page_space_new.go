@@ -65,7 +65,7 @@ func (s *Server) saveSpaceForm(c *gin.Context, siteID, id int64, base models.Spa
 			return
 		}
 		var ok bool
-		if status, ok = v.Errors.addDomain(err, spaceFieldID, "name"); !ok {
+		if status, ok = v.Errors.addDomain(err, spaceFields); !ok {
 			s.fail(c, err)
 			return
 		}

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/common-room/commonroom/booking"
@@ -53,7 +54,7 @@ type pages struct {
 func newPages(cfg Config) (*pages, error) {
 	p := &pages{cfg: cfg, static: frontend.Static()}
 	var err error
-	if p.hash, err = hashFiles(p.static); err != nil {
+	if p.hash, err = staticHash(); err != nil {
 		return nil, fmt.Errorf("hash static files: %w", err)
 	}
 	if p.templates, err = parseTemplates(frontend.Templates(), p.funcs()); err != nil {
@@ -61,6 +62,11 @@ func newPages(cfg Config) (*pages, error) {
 	}
 	return p, nil
 }
+
+// staticHash is the hash of the embedded static files, which cannot change
+// while the program runs, so it is computed once however many servers a
+// process builds.
+var staticHash = sync.OnceValues(func() (string, error) { return hashFiles(frontend.Static()) })
 
 // hashFiles hashes the names and contents of every file in fsys, in
 // lexical order, into a short hex string.
