@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"time"
 
 	"github.com/common-room/commonroom/booking"
 	"gorm.io/gorm"
@@ -73,9 +74,9 @@ func (s *Store) CreateOrganisation(ctx context.Context, o *Organisation, creator
 
 // SetVerification changes an organisation's verification state and records
 // who did it, when and why.
-func (s *Store) SetVerification(ctx context.Context, orgID int64, state, note string, byUserID int64) (*Organisation, error) {
+func (s *Store) SetVerification(ctx context.Context, orgID int64, state, note string, byUserID int64, at time.Time) (*Organisation, error) {
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		now := Now()
+		now := Instant(at)
 		updates := map[string]any{
 			"verification":      state,
 			"verification_note": note,

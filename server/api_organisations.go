@@ -262,7 +262,7 @@ func (s *Server) verifyOrganisation(ctx context.Context, who *principal, orgID i
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	return s.store.SetVerification(ctx, orgID, req.State, req.Note, who.User.ID)
+	return s.store.SetVerification(ctx, orgID, req.State, req.Note, who.User.ID, s.now())
 }
 
 func (s *Server) apiVerifyOrganisation() gin.HandlerFunc {

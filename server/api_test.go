@@ -233,7 +233,16 @@ func TestAccountsAPI(t *testing.T) {
 			r := e.do(request{method: http.MethodPost, path: "/api/v1/organisations", as: asBooker, cookie: true,
 				body:   map[string]any{"name": "X", "type": "community_group"},
 				header: http.Header{"Sec-Fetch-Site": {"cross-site"}, "Origin": {"https://evil.example"}}})
-			r.wantStatus(http.StatusForbidden)
+			if p := r.wantStatus(http.StatusForbidden).problem(); p.RequestID == "" || p.Detail == "" {
+				t.Fatalf("refusal without request id or detail: %+v", p)
+			}
+			var list listJSON[organisationJSON]
+			e.get("/api/v1/organisations", asBooker).wantStatus(http.StatusOK).decode(&list)
+			for _, o := range list.Items {
+				if o.Name == "X" {
+					t.Fatal("the cross-origin request created an organisation")
+				}
+			}
 		})
 	})
 }

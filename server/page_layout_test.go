@@ -54,7 +54,7 @@ func TestPageLayout(t *testing.T) {
 			form.Set("name", "Taken over")
 			e.do(request{method: http.MethodPost, path: "/manage/sites/" + itoa(e.siteA.ID) + "/edit", as: asManager, cookie: true,
 				body: form.Encode(), header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "Sec-Fetch-Site": {"cross-site"}}}).
-				wantStatus(http.StatusForbidden)
+				wantStatus(http.StatusForbidden).wantBody(`class="nhsuk-header`, "must come from this site")
 			e.getPage("/sites/"+itoa(e.siteA.ID), anonymous).wantNoBody("Taken over")
 		})
 		e.step(t, "the success message is shown once", func(t *testing.T) {

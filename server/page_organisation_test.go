@@ -68,7 +68,7 @@ func TestVerificationPages(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		manage := "/manage/organisations/" + itoa(e.orgA.ID)
 		e.step(t, "the list shows organisations awaiting verification first", func(t *testing.T) {
-			_, err := e.store.SetVerification(context.Background(), e.orgB.ID, booking.Verified, "ok", e.users[asAdmin].ID)
+			_, err := e.store.SetVerification(context.Background(), e.orgB.ID, booking.Verified, "ok", e.users[asAdmin].ID, testClock)
 			must(t, err)
 			e.getPage("/manage/organisations", asManager).wantStatus(http.StatusOK).
 				wantBody("Awaiting verification (1)", "Verified (1)", "All (2)", e.orgA.Name).wantNoBody(e.orgB.Name + "</a>")

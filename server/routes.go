@@ -9,7 +9,7 @@ import (
 // Handlers check finer rules themselves (an estates manager acts only on
 // their own sites; an organisation's data is for its members and staff).
 func (s *Server) routes(r *gin.Engine) {
-	r.Use(s.recoverPanics(), s.requestLog(), s.metrics.observe(), s.securityHeaders(), s.cleanInput(), s.authenticate())
+	r.Use(s.recoverPanics(), s.requestLog(), s.metrics.observe(), s.securityHeaders(), s.crossOrigin(), s.cleanInput(), s.authenticate())
 	r.NoRoute(func(c *gin.Context) { s.fail(c, booking.ErrNotFound) })
 	r.NoMethod(func(c *gin.Context) { s.fail(c, errMethodNotAllowed) })
 

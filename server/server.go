@@ -95,20 +95,8 @@ func newServer(d Deps) (*Server, error) {
 		return nil, fmt.Errorf("TRUSTED_PROXIES: %w", err)
 	}
 	s.routes(s.engine)
-	s.http = s.handler()
+	s.http = s.engine
 	return s, nil
-}
-
-// handler wraps the router in protection against cross-origin
-// state-changing requests (Go's Sec-Fetch-Site and Origin checks).
-func (s *Server) handler() http.Handler {
-	cop := http.NewCrossOriginProtection()
-	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/problem+json")
-		w.WriteHeader(http.StatusForbidden)
-		fmt.Fprint(w, `{"type":"about:blank","title":"Not allowed","status":403,"detail":"Cross-origin requests that change data are refused."}`)
-	}))
-	return cop.Handler(s.engine)
 }
 
 // ServeHTTP makes *Server usable directly in tests.
