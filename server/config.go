@@ -62,7 +62,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if _, err := models.ParseURL(c.DatabaseURL); err != nil {
 		bad("DATABASE_URL", "%v", err)
 	}
-	base := strings.TrimRight(get("BASE_URL", "http://localhost:8080"), "/")
+	defaultBase := "http://localhost:8080"
+	if _, port, err := net.SplitHostPort(c.Addr); err == nil && port != "" && port != "0" {
+		defaultBase = "http://localhost:" + port
+	}
+	base := strings.TrimRight(get("BASE_URL", defaultBase), "/")
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
 		bad("BASE_URL", "%q is not an http or https URL like https://rooms.example.nhs.uk", base)

@@ -51,3 +51,13 @@ func TestLoadConfigNamesTheBadVariable(t *testing.T) {
 		})
 	}
 }
+
+func TestLoadConfigBaseURLFollowsThePort(t *testing.T) {
+	c, err := LoadConfig(envOf(map[string]string{"ADDR": "127.0.0.1:9090"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.BaseURL.String() != "http://localhost:9090" {
+		t.Errorf("base %v", c.BaseURL)
+	}
+}
