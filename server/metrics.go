@@ -28,9 +28,9 @@ func newMetrics(store *models.Store) (*metrics, error) {
 		}, []string{"method", "route", "status"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "commonroom_http_request_duration_seconds",
-			Help:    "HTTP request latency by route and method.",
+			Help:    "HTTP request latency by route, method and status.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
-		}, []string{"method", "route"}),
+		}, []string{"method", "route", "status"}),
 	}
 	sqlDB, err := store.DB.DB()
 	if err != nil {
@@ -55,8 +55,9 @@ func (m *metrics) observe() gin.HandlerFunc {
 		if route == "" {
 			route = "unmatched"
 		}
-		m.requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(c.Writer.Status())).Inc()
-		m.latency.WithLabelValues(c.Request.Method, route).Observe(time.Since(start).Seconds())
+		status := strconv.Itoa(c.Writer.Status())
+		m.requests.WithLabelValues(c.Request.Method, route, status).Inc()
+		m.latency.WithLabelValues(c.Request.Method, route, status).Observe(time.Since(start).Seconds())
 	}
 }
 

@@ -240,7 +240,7 @@ func TestRunServes(t *testing.T) {
 			for _, want := range []string{
 				`commonroom_http_requests_total{method="GET",route="/api/v1/spaces",status="200"} 3`,
 				`commonroom_http_requests_total{method="DELETE",route="unmatched",status="404"} 1`,
-				`commonroom_http_request_duration_seconds_bucket{method="GET",route="/api/v1/spaces",le="+Inf"} 3`,
+				`commonroom_http_request_duration_seconds_bucket{method="GET",route="/api/v1/spaces",status="200",le="+Inf"} 3`,
 				fmt.Sprintf(`go_sql_max_open_connections{db_name="commonroom"} %d`, maxOpen),
 				`go_sql_open_connections{db_name="commonroom"}`,
 				`go_sql_wait_count_total{db_name="commonroom"}`,
