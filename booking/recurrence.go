@@ -4,17 +4,18 @@ import "time"
 
 // Frequencies a series can repeat at.
 const (
-	Weekly      = "weekly"
-	Fortnightly = "fortnightly"
-	Monthly     = "monthly" // the same nth weekday of each month
+	Weekly  = "weekly"  // every Interval weeks
+	Monthly = "monthly" // the same nth weekday of each month
 )
 
 // Frequencies lists the repeat options with their labels.
 var Frequencies = []Option{
-	{Weekly, "Every week"},
-	{Fortnightly, "Every two weeks"},
+	{Weekly, "Every week, or every few weeks"},
 	{Monthly, "Every month, on the same weekday (for example the second Tuesday)"},
 }
+
+// MaxWeeksApart is the longest gap of a weekly series.
+const MaxWeeksApart = 8
 
 // MaxSeriesMonths is how far ahead a series may reach from its first date.
 const MaxSeriesMonths = 18
@@ -23,6 +24,7 @@ const MaxSeriesMonths = 18
 // for a number of occurrences, skipping some dates.
 type Recurrence struct {
 	Frequency string
+	Interval  int   // weeks between dates of a weekly series; 0 means 1
 	Until     *Date // last date that may hold an occurrence
 	Count     int   // number of occurrences, counting skipped dates
 	Skip      []Date
@@ -33,7 +35,10 @@ type Recurrence struct {
 func (r Recurrence) Dates(first Date) ([]Date, error) {
 	var p Problems
 	if !validOption(Frequencies, r.Frequency) {
-		p.Add("recurrence.frequency", "Choose weekly, fortnightly or monthly")
+		p.Add("recurrence.frequency", "Choose weekly or monthly")
+	}
+	if r.Interval < 0 || r.Interval > MaxWeeksApart || (r.Interval > 1 && r.Frequency != Weekly) {
+		p.Add("recurrence.interval", "A weekly series repeats every 1 to %d weeks", MaxWeeksApart)
 	}
 	limit := first.civil().AddDate(0, MaxSeriesMonths, 0)
 	switch {
@@ -82,11 +87,8 @@ func (r Recurrence) Dates(first Date) ([]Date, error) {
 // fifth weekday of a month, which not every month has, falls on the last
 // such weekday instead.
 func (r Recurrence) nth(first Date, i int) Date {
-	switch r.Frequency {
-	case Weekly:
-		return first.AddDays(7 * i)
-	case Fortnightly:
-		return first.AddDays(14 * i)
+	if r.Frequency == Weekly {
+		return first.AddDays(7 * max(r.Interval, 1) * i)
 	}
 	n := (first.Day-1)/7 + 1
 	month := time.Date(first.Year, first.Month+time.Month(i), 1, 12, 0, 0, 0, time.UTC)

@@ -35,9 +35,22 @@ type SeriesRequest struct {
 	StartClock Clock      // local start time on each date
 	EndClock   Clock      // local end time on each date (24:00 for midnight)
 	Recurrence Recurrence //
-	// Partial books the free dates and reports the others; otherwise the
-	// series is booked on every date or not at all.
-	Partial bool
+	// Policy is AllOrNothing (the default) or BookAvailable.
+	Policy string
+}
+
+// Conflict policies of a series: dates that clash with other bookings stop
+// the whole series, or are left out and reported. Dates on which the space
+// is closed are always left out and reported.
+const (
+	AllOrNothing  = "all_or_nothing"
+	BookAvailable = "book_available"
+)
+
+// Policies lists the conflict policies with their labels.
+var Policies = []Option{
+	{AllOrNothing, "Book every date or none of them"},
+	{BookAvailable, "Book the dates that are free and tell me about the others"},
 }
 
 // Occurrence is one date of a series and its booking.
@@ -52,6 +65,7 @@ type Occurrence struct {
 type Unbooked struct {
 	Date   Date
 	Reason string
+	Closed bool // the space is closed that day, so the date is skipped
 }
 
 // SeriesResult is what booking a series did.
@@ -84,6 +98,12 @@ func (s *Service) BookSeries(ctx context.Context, req SeriesRequest) (*SeriesRes
 		return nil, err
 	}
 	var p Problems
+	if req.Policy == "" {
+		req.Policy = AllOrNothing
+	}
+	if !validOption(Policies, req.Policy) {
+		p.Add("policy", "Choose all_or_nothing or book_available")
+	}
 	if req.EndClock <= req.StartClock {
 		p.Add("end_time", "The end time must be after the start time")
 	}
@@ -109,19 +129,27 @@ func (s *Service) BookSeries(ctx context.Context, req SeriesRequest) (*SeriesRes
 		var ready []*NewBooking
 		var readyDates []Date
 		for _, d := range dates {
-			nb, reason, err := s.occurrence(tx, req, d, now)
+			nb, reason, closed, err := s.occurrence(tx, req, d, now)
 			if err != nil {
 				return err
 			}
 			if reason != "" {
-				result.Unbooked = append(result.Unbooked, Unbooked{Date: d, Reason: reason})
+				result.Unbooked = append(result.Unbooked, Unbooked{Date: d, Reason: reason, Closed: closed})
 				continue
 			}
 			ready = append(ready, nb)
 			readyDates = append(readyDates, d)
 		}
-		if len(result.Unbooked) > 0 && !req.Partial {
-			return &SeriesConflictError{Dates: result.Unbooked}
+		if req.Policy == AllOrNothing {
+			var clashing []Unbooked
+			for _, u := range result.Unbooked {
+				if !u.Closed {
+					clashing = append(clashing, u)
+				}
+			}
+			if len(clashing) > 0 {
+				return &SeriesConflictError{Dates: clashing}
+			}
 		}
 		if len(ready) == 0 {
 			return &SeriesConflictError{Dates: result.Unbooked}
@@ -152,15 +180,16 @@ func (s *Service) BookSeries(ctx context.Context, req SeriesRequest) (*SeriesRes
 }
 
 // occurrence checks one date of a series. A date that cannot be booked
-// gives a reason; only failures of the store itself are errors.
-func (s *Service) occurrence(tx SpaceTx, req SeriesRequest, d Date, now time.Time) (*NewBooking, string, error) {
+// gives a reason, and whether it is because the space is closed; only
+// failures of the store itself are errors.
+func (s *Service) occurrence(tx SpaceTx, req SeriesRequest, d Date, now time.Time) (*NewBooking, string, bool, error) {
 	start, err := At(d, req.StartClock, London)
 	if err != nil {
-		return nil, "the start time does not exist that day (the clocks go forward)", nil
+		return nil, "the start time does not exist that day (the clocks go forward)", false, nil
 	}
 	end, err := At(d, req.EndClock, London)
 	if err != nil {
-		return nil, "the end time does not exist that day (the clocks go forward)", nil
+		return nil, "the end time does not exist that day (the clocks go forward)", false, nil
 	}
 	nb, err := s.prepare(tx, req.Request, Interval{Start: start, End: end}, now)
 	if err == nil {
@@ -169,13 +198,13 @@ func (s *Service) occurrence(tx SpaceTx, req SeriesRequest, d Date, now time.Tim
 	var v *ValidationError
 	switch {
 	case err == nil:
-		return nb, "", nil
+		return nb, "", false, nil
 	case errors.Is(err, ErrOutsideOpeningHours):
-		return nil, "the space is closed then", nil
+		return nil, "the space is closed then", true, nil
 	case IsClash(err):
-		return nil, err.Error(), nil
+		return nil, err.Error(), false, nil
 	case errors.As(err, &v):
-		return nil, v.Fields[0].Message, nil
+		return nil, v.Fields[0].Message, false, nil
 	}
-	return nil, "", err
+	return nil, "", false, err
 }

@@ -136,7 +136,7 @@ func TestRecurrence(t *testing.T) {
 	}{
 		{"weekly for a count, skipping a date", Recurrence{Frequency: Weekly, Count: 4, Skip: []Date{{2026, 12, 15}}},
 			Date{2026, 12, 1}, []Date{{2026, 12, 1}, {2026, 12, 8}, {2026, 12, 22}}, ""},
-		{"fortnightly until a date", Recurrence{Frequency: Fortnightly, Until: until(Date{2027, 1, 12})},
+		{"every two weeks until a date", Recurrence{Frequency: Weekly, Interval: 2, Until: until(Date{2027, 1, 12})},
 			Date{2026, 12, 1}, []Date{{2026, 12, 1}, {2026, 12, 15}, {2026, 12, 29}, {2027, 1, 12}}, ""},
 		{"monthly on the second Tuesday", Recurrence{Frequency: Monthly, Count: 3},
 			Date{2026, 12, 8}, []Date{{2026, 12, 8}, {2027, 1, 12}, {2027, 2, 9}}, ""},
@@ -147,6 +147,7 @@ func TestRecurrence(t *testing.T) {
 		{"longer than 18 months by date", Recurrence{Frequency: Weekly, Until: until(Date{2028, 6, 2})}, Date{2026, 12, 1}, nil, "recurrence.until"},
 		{"longer than 18 months by count", Recurrence{Frequency: Weekly, Count: 80}, Date{2026, 12, 1}, nil, "recurrence.count"},
 		{"unknown frequency", Recurrence{Frequency: "daily", Count: 2}, Date{2026, 12, 1}, nil, "recurrence.frequency"},
+		{"too many weeks apart", Recurrence{Frequency: Weekly, Interval: 9, Count: 2}, Date{2026, 12, 1}, nil, "recurrence.interval"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -243,7 +243,7 @@ func TestSeriesAcrossClockChanges(t *testing.T) {
 			if !errors.As(err, &sc) || len(sc.Dates) != 3 {
 				t.Fatalf("got %v", err)
 			}
-			r2.Partial = true
+			r2.Policy = booking.BookAvailable
 			res, err := f.service.BookSeries(ctx, r2)
 			if err != nil || len(res.Booked) != 1 || res.Booked[0].Date != (booking.Date{Year: 2026, Month: 12, Day: 29}) {
 				t.Fatalf("partial: %+v, %v", res, err)
@@ -287,6 +287,27 @@ func TestChangeBookingAndFreeIntervals(t *testing.T) {
 		free, _ = f.store.FreeIntervals(ctx, f.space.ID, mustTime("2026-12-01T00:00:00Z"), mustTime("2026-12-02T00:00:00Z"), fixedNow)
 		if len(free) != 1 {
 			t.Fatalf("a cancelled booking still blocks: %v", free)
+		}
+	})
+}
+
+func TestSeriesSkipsClosuresEvenWhenAllOrNothing(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, db modelstest.Database) {
+		ctx := context.Background()
+		f := newBookingFixture(t, db, 0)
+		c := models.Closure{SiteID: &f.space.SiteID, StartsAt: mustTime("2026-12-08T00:00:00Z"), EndsAt: mustTime("2026-12-09T00:00:00Z"),
+			Reason: "Staff training", CreatedAt: models.Now()}
+		if err := f.store.DB.Create(&c).Error; err != nil {
+			t.Fatal(err)
+		}
+		res, err := f.service.BookSeries(ctx, booking.SeriesRequest{Request: f.request("2026-12-01T10:00:00Z", "2026-12-01T11:00:00Z"),
+			First: booking.Date{Year: 2026, Month: 12, Day: 1}, StartClock: 10 * 60, EndClock: 11 * 60,
+			Recurrence: booking.Recurrence{Frequency: booking.Weekly, Count: 3}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Booked) != 2 || len(res.Unbooked) != 1 || !res.Unbooked[0].Closed || res.Unbooked[0].Date.Day != 8 {
+			t.Fatalf("got %+v", res)
 		}
 	})
 }
