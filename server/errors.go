@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/common-room/commonroom/booking"
 	"github.com/gin-gonic/gin"
@@ -23,6 +24,36 @@ type Problem struct {
 	Instance  string               `json:"instance,omitempty"`
 	RequestID string               `json:"request_id,omitempty"`
 	Errors    []booking.FieldError `json:"errors,omitempty"`
+	// Conflict is the interval already taken, for a booking that clashes.
+	// It never says whose booking that is.
+	Conflict *intervalJSON `json:"conflict,omitempty"`
+	// Dates are the dates of a series that could not be booked, and why.
+	Dates []unbookedJSON `json:"dates,omitempty"`
+}
+
+// intervalJSON is a half-open interval of time.
+type intervalJSON struct {
+	StartsAt time.Time `json:"starts_at"`
+	EndsAt   time.Time `json:"ends_at"`
+}
+
+func toIntervalJSON(iv booking.Interval) intervalJSON {
+	return intervalJSON{StartsAt: iv.Start.UTC(), EndsAt: iv.End.UTC()}
+}
+
+// unbookedJSON is a date of a series that was not booked.
+type unbookedJSON struct {
+	Date   string `json:"date"`
+	Reason string `json:"reason"`
+	Closed bool   `json:"closed"`
+}
+
+func toUnbookedJSON(us []booking.Unbooked) []unbookedJSON {
+	out := make([]unbookedJSON, len(us))
+	for i, u := range us {
+		out[i] = unbookedJSON{Date: u.Date.String(), Reason: u.Reason, Closed: u.Closed}
+	}
+	return out
 }
 
 // problemTypes is the single table from domain errors to HTTP answers. The
@@ -70,6 +101,22 @@ func problemFor(err error) Problem {
 			Detail: "Check the fields listed in errors.",
 			Errors: v.Fields,
 		}
+	}
+	var clash *booking.ClashError
+	if errors.As(err, &clash) {
+		iv := toIntervalJSON(clash.With)
+		return Problem{Type: "about:blank", Title: "Conflict", Status: http.StatusConflict,
+			Detail: "The space is already booked for part of that time.", Conflict: &iv}
+	}
+	var series *booking.SeriesConflictError
+	if errors.As(err, &series) {
+		return Problem{Type: "about:blank", Title: "Conflict", Status: http.StatusConflict,
+			Detail: series.Error(), Dates: toUnbookedJSON(series.Dates)}
+	}
+	if errors.Is(err, booking.ErrOutsideOpeningHours) {
+		return Problem{Type: "about:blank", Title: "Some of the information is not valid", Status: http.StatusUnprocessableEntity,
+			Detail: "The space is not open for all of that time.",
+			Errors: []booking.FieldError{{Field: "starts_at", Message: "The space is closed for some or all of that time: choose a time within its opening hours"}}}
 	}
 	var se *statusError
 	if errors.As(err, &se) {
