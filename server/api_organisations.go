@@ -267,17 +267,11 @@ func (s *Server) verifyOrganisation(ctx context.Context, who *principal, orgID i
 
 func (s *Server) apiVerifyOrganisation() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		id, err := pathID(c, "id")
-		if err != nil {
-			s.fail(c, err)
-			return
+		id, req, err := pathAndBody[verificationRequest](c, "id")
+		var o *models.Organisation
+		if err == nil {
+			o, err = s.verifyOrganisation(c.Request.Context(), currentPrincipal(c), id, req)
 		}
-		var req verificationRequest
-		if err := decodeJSON(c, &req); err != nil {
-			s.fail(c, err)
-			return
-		}
-		o, err := s.verifyOrganisation(c.Request.Context(), currentPrincipal(c), id, req)
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -336,17 +330,11 @@ func (s *Server) removeMember(ctx context.Context, who *principal, orgID, userID
 
 func (s *Server) apiAddMember() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		id, err := pathID(c, "id")
-		if err != nil {
-			s.fail(c, err)
-			return
+		id, req, err := pathAndBody[addMemberRequest](c, "id")
+		var m *models.Membership
+		if err == nil {
+			m, err = s.addMember(c.Request.Context(), currentPrincipal(c), id, req)
 		}
-		var req addMemberRequest
-		if err := decodeJSON(c, &req); err != nil {
-			s.fail(c, err)
-			return
-		}
-		m, err := s.addMember(c.Request.Context(), currentPrincipal(c), id, req)
 		if err != nil {
 			s.fail(c, err)
 			return

@@ -257,17 +257,11 @@ func (s *Server) apiCreateSite() gin.HandlerFunc {
 
 func (s *Server) apiUpdateSite() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		id, err := pathID(c, "id")
-		if err != nil {
-			s.fail(c, err)
-			return
+		id, in, err := pathAndBody[siteInput](c, "id")
+		var site *models.Site
+		if err == nil {
+			site, err = s.saveSite(c.Request.Context(), currentPrincipal(c), id, in)
 		}
-		var in siteInput
-		if err := decodeJSON(c, &in); err != nil {
-			s.fail(c, err)
-			return
-		}
-		site, err := s.saveSite(c.Request.Context(), currentPrincipal(c), id, in)
 		if err != nil {
 			s.fail(c, err)
 			return

@@ -320,17 +320,11 @@ func (s *Server) apiGetSpace() gin.HandlerFunc {
 
 func (s *Server) apiCreateSpace() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		siteID, err := pathID(c, "id")
-		if err != nil {
-			s.fail(c, err)
-			return
+		siteID, in, err := pathAndBody[spaceInput](c, "id")
+		var sp *models.Space
+		if err == nil {
+			sp, err = s.saveSpace(c.Request.Context(), currentPrincipal(c), siteID, 0, in)
 		}
-		var in spaceInput
-		if err := decodeJSON(c, &in); err != nil {
-			s.fail(c, err)
-			return
-		}
-		sp, err := s.saveSpace(c.Request.Context(), currentPrincipal(c), siteID, 0, in)
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -342,17 +336,11 @@ func (s *Server) apiCreateSpace() gin.HandlerFunc {
 
 func (s *Server) apiUpdateSpace() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		id, err := pathID(c, "id")
-		if err != nil {
-			s.fail(c, err)
-			return
+		id, in, err := pathAndBody[spaceInput](c, "id")
+		var sp *models.Space
+		if err == nil {
+			sp, err = s.saveSpace(c.Request.Context(), currentPrincipal(c), 0, id, in)
 		}
-		var in spaceInput
-		if err := decodeJSON(c, &in); err != nil {
-			s.fail(c, err)
-			return
-		}
-		sp, err := s.saveSpace(c.Request.Context(), currentPrincipal(c), 0, id, in)
 		if err != nil {
 			s.fail(c, err)
 			return

@@ -99,3 +99,14 @@ func newList[T any](items []T, page models.Page, total int64) listJSON[T] {
 }
 
 func sortIDs(ids []int64) { slices.Sort(ids) }
+
+// pathAndBody reads a write request's path id and JSON body; either
+// failing is the error to answer with.
+func pathAndBody[T any](c *gin.Context, name string) (int64, T, error) {
+	var in T
+	id, err := pathID(c, name)
+	if err == nil {
+		err = decodeJSON(c, &in)
+	}
+	return id, in, err
+}
