@@ -1,6 +1,7 @@
 package booking
 
 import (
+	"cmp"
 	"slices"
 	"time"
 )
@@ -51,13 +52,20 @@ func (i Interval) UTC() Interval { return Interval{Start: i.Start.UTC(), End: i.
 // intervals are dropped.
 func Merge(xs []Interval) []Interval {
 	sorted := make([]Interval, 0, len(xs))
+	inOrder := true
 	for _, x := range xs {
 		if !x.Empty() {
+			if n := len(sorted); n > 0 && x.Start.Before(sorted[n-1].Start) {
+				inOrder = false
+			}
 			sorted = append(sorted, x)
 		}
 	}
-	slices.SortFunc(sorted, func(a, b Interval) int { return a.Start.Compare(b.Start) })
-	var out []Interval
+	if !inOrder {
+		sortByStart(sorted)
+	}
+	// Joined in place: the write index never passes the read index.
+	out := sorted[:0]
 	for _, x := range sorted {
 		if n := len(out); n > 0 && !x.Start.After(out[n-1].End) {
 			if x.End.After(out[n-1].End) {
@@ -67,22 +75,39 @@ func Merge(xs []Interval) []Interval {
 		}
 		out = append(out, x)
 	}
+	if len(out) == 0 {
+		return nil
+	}
 	return out
 }
 
+// merged is Merge, but returns xs itself when it is already merged, for
+// callers that only read the result.
+func merged(xs []Interval) []Interval {
+	for i, x := range xs {
+		if x.Empty() || (i > 0 && !x.Start.After(xs[i-1].End)) {
+			return Merge(xs)
+		}
+	}
+	return xs
+}
+
 // Subtract returns the parts of free that no interval of busy covers,
-// merged and in order.
+// merged and in order. Both lists are sorted once and swept together, so
+// the cost grows with their lengths, not with their product.
 func Subtract(free, busy []Interval) []Interval {
-	busy = Merge(busy)
+	busy = merged(busy)
 	var out []Interval
-	for _, f := range Merge(free) {
+	next := 0 // busy intervals before next end before the current free one starts
+	for _, f := range merged(free) {
+		for next < len(busy) && !busy[next].End.After(f.Start) {
+			next++
+		}
 		cur := f
-		for _, b := range busy {
-			if !b.Overlaps(cur) {
-				if !b.Start.Before(cur.End) {
-					break
-				}
-				continue
+		// A busy interval that runs past f's end stays for the next f.
+		for _, b := range busy[next:] {
+			if !b.Start.Before(cur.End) {
+				break
 			}
 			if b.Start.After(cur.Start) {
 				out = append(out, Interval{Start: cur.Start, End: b.Start})
@@ -97,4 +122,29 @@ func Subtract(free, busy []Interval) []Interval {
 		}
 	}
 	return out
+}
+
+// sortByStart sorts intervals by their start. Comparing times costs more
+// than comparing integers, so the sort runs on each start's Unix seconds
+// and nanoseconds, and the intervals are put in that order after.
+func sortByStart(xs []Interval) {
+	type keyed struct {
+		sec  int64
+		nsec int32
+		i    int32
+	}
+	keys := make([]keyed, len(xs))
+	for i, x := range xs {
+		keys[i] = keyed{x.Start.Unix(), int32(x.Start.Nanosecond()), int32(i)}
+	}
+	slices.SortFunc(keys, func(a, b keyed) int {
+		if c := cmp.Compare(a.sec, b.sec); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.nsec, b.nsec)
+	})
+	orig := slices.Clone(xs)
+	for i, k := range keys {
+		xs[i] = orig[k.i]
+	}
 }

@@ -19,11 +19,13 @@ func OpenIntervals(windows []Window, from, to time.Time, loc *time.Location) []I
 	var out []Interval
 	last := DateOf(to, loc).AddDays(1)
 	for d := DateOf(from, loc).AddDays(-1); !last.Before(d); d = d.AddDays(1) {
+		wd := d.Weekday()
+		day := newLocalDay(d, loc)
 		for _, w := range windows {
-			if w.Weekday != d.Weekday() || w.Closes <= w.Opens {
+			if w.Weekday != wd || w.Closes <= w.Opens {
 				continue
 			}
-			iv := Interval{Start: AtOrAfter(d, w.Opens, loc), End: AtOrAfter(d, w.Closes, loc)}.Clip(span)
+			iv := Interval{Start: day.at(w.Opens), End: day.at(w.Closes)}.Clip(span)
 			if !iv.Empty() {
 				out = append(out, iv)
 			}
@@ -32,15 +34,46 @@ func OpenIntervals(windows []Window, from, to time.Time, loc *time.Location) []I
 	return Merge(out)
 }
 
+// localDay is one date in one time zone, for turning its wall-clock times
+// into instants. On the many days without a clock change every time is
+// local midnight plus that many minutes, which is much cheaper than
+// resolving each time on its own; days with a change go through AtOrAfter
+// and its rules.
+type localDay struct {
+	date     Date
+	loc      *time.Location
+	midnight time.Time // in UTC
+	uniform  bool      // no clock change from this midnight to the next
+}
+
+func newLocalDay(d Date, loc *time.Location) localDay {
+	midnight := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+	_, zoneEnd := midnight.ZoneBounds()
+	wall := midnight.In(loc)
+	uniform := wall.Hour() == 0 && wall.Minute() == 0 && wall.Day() == d.Day &&
+		(zoneEnd.IsZero() || zoneEnd.After(midnight.Add(24*time.Hour)))
+	return localDay{date: d, loc: loc, midnight: midnight.UTC(), uniform: uniform}
+}
+
+// at is AtOrAfter(date, c, loc).
+func (l localDay) at(c Clock) time.Time {
+	if l.uniform {
+		return l.midnight.Add(time.Duration(c) * time.Minute)
+	}
+	return AtOrAfter(l.date, c, l.loc)
+}
+
 // FreeTime is opening time less closures and busy intervals, each busy
 // interval grown by the turnaround buffer: what is left can be booked.
+//
+// Closures and bookings are taken away one list after the other, so lists
+// already in order of start (as the store loads them) are never sorted.
 func FreeTime(open, closures, busy []Interval, buffer time.Duration) []Interval {
-	blocked := make([]Interval, 0, len(closures)+len(busy))
-	blocked = append(blocked, closures...)
-	for _, b := range busy {
-		blocked = append(blocked, b.Grow(buffer))
+	grown := make([]Interval, len(busy))
+	for i, b := range busy {
+		grown[i] = b.Grow(buffer)
 	}
-	return Subtract(open, blocked)
+	return Subtract(Subtract(open, closures), grown)
 }
 
 // OpenDays is, for spaces booked by the day or the season, each whole local
