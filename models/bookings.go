@@ -143,6 +143,7 @@ func (t *spaceTx) InsertSeries(ns *booking.NewSeries) (int64, error) {
 		SpaceID: ns.SpaceID, OrganisationID: ns.OrganisationID, Frequency: ns.Recurrence.Frequency,
 		FirstDate: ns.First.String(), Count: ns.Recurrence.Count,
 		StartClock: int(ns.StartClock), EndClock: int(ns.EndClock), Purpose: ns.Purpose,
+		IntervalWeeks: max(ns.Recurrence.Interval, 1), SkipDates: joinDates(ns.Recurrence.Skip),
 		CreatedAt: now, UpdatedAt: now,
 	}
 	if ns.Recurrence.Until != nil {
@@ -151,7 +152,7 @@ func (t *spaceTx) InsertSeries(ns *booking.NewSeries) (int64, error) {
 	if ns.ByUserID != 0 {
 		row.CreatedByID = &ns.ByUserID
 	}
-	if err := t.tx.Create(&row).Error; err != nil {
+	if err := t.tx.Omit(clause.Associations).Create(&row).Error; err != nil {
 		return 0, err
 	}
 	return row.ID, nil
@@ -177,7 +178,7 @@ func setState(tx *gorm.DB, b *Booking, to, action, reason string, by *int64, now
 func (s *Store) BookingByID(ctx context.Context, id int64) (*Booking, error) {
 	var b Booking
 	err := s.DB.WithContext(ctx).Preload("Space.Site").Preload("Organisation").
-		Preload("Events", func(db *gorm.DB) *gorm.DB { return db.Order("at, id") }).First(&b, id).Error
+		Preload("Events", func(db *gorm.DB) *gorm.DB { return db.Order("at, id") }).Preload("Events.By").First(&b, id).Error
 	return &b, translate(err, "booking")
 }
 

@@ -204,10 +204,15 @@ type Series struct {
 	Count          int    `gorm:"not null"`
 	StartClock     int    `gorm:"not null"`
 	EndClock       int    `gorm:"not null"`
+	IntervalWeeks  int    `gorm:"not null"` // weeks between dates of a weekly series
+	SkipDates      string `gorm:"not null"` // YYYY-MM-DD dates left out, comma-separated
 	Purpose        string `gorm:"not null"`
 	CreatedByID    *int64
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	Space          *Space        `gorm:"foreignKey:SpaceID"`
+	Organisation   *Organisation `gorm:"foreignKey:OrganisationID"`
+	Bookings       []Booking     `gorm:"foreignKey:SeriesID"`
 }
 
 // TableName keeps the plural the migration uses.
@@ -246,6 +251,7 @@ type BookingEvent struct {
 	Reason    string `gorm:"not null"`
 	ByUserID  *int64
 	At        time.Time `gorm:"not null"`
+	By        *User     `gorm:"foreignKey:ByUserID"`
 }
 
 // IdempotencyKey remembers the answer to a request sent with an

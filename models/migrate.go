@@ -62,6 +62,7 @@ func migrations() []*gormigrate.Migration {
 		sqlMigration("0001_foundation"),
 		sqlMigration("0002_bookings"),
 		postgresMigration("0003_no_overlap"),
+		sqlMigration("0004_series_recurrence"),
 	}
 }
 

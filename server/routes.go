@@ -43,6 +43,19 @@ func (s *Server) routes(r *gin.Engine) {
 	user.POST("/organisations/:id/members", s.apiAddMember())
 	user.DELETE("/organisations/:id/members/:user_id", s.apiRemoveMember())
 
+	// Bookings and series: an organisation's members book for it and see
+	// its bookings; a site's estates managers book on a group's behalf,
+	// see their sites' bookings and approve or decline them.
+	user.GET("/bookings", s.apiListBookings())
+	user.POST("/bookings", s.apiCreateBooking())
+	user.GET("/bookings/:id", s.apiGetBooking())
+	user.POST("/bookings/:id/approve", s.apiChangeBooking(booking.ActionApprove))
+	user.POST("/bookings/:id/decline", s.apiChangeBooking(booking.ActionDecline))
+	user.POST("/bookings/:id/cancel", s.apiChangeBooking(booking.ActionCancel))
+	user.POST("/series", s.apiCreateSeries())
+	user.GET("/series/:id", s.apiGetSeries())
+	user.POST("/series/:id/cancel", s.apiCancelSeries())
+
 	// The estate's staff: admins and estates managers (their own sites only).
 	staff := api.Group("", s.withRole(booking.RoleAdmin, booking.RoleEstatesManager))
 	staff.PATCH("/sites/:id", s.apiUpdateSite())

@@ -319,7 +319,8 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	return nil
 }
 
-// housekeeping deletes expired sessions and old login attempts every hour.
+// housekeeping deletes expired sessions, old login attempts and old
+// idempotency keys every hour.
 // Correctness never depends on it: expired rows are ignored by every query.
 func housekeeping(ctx context.Context, store *models.Store, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
@@ -330,6 +331,9 @@ func housekeeping(ctx context.Context, store *models.Store, log *slog.Logger) {
 			log.Warn("housekeeping", "err", err)
 		}
 		if err := store.PruneLoginAttempts(ctx, now.Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+			log.Warn("housekeeping", "err", err)
+		}
+		if err := store.PruneIdempotencyKeys(ctx, now.Add(-idempotencyKept)); err != nil && ctx.Err() == nil {
 			log.Warn("housekeeping", "err", err)
 		}
 		select {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/common-room/commonroom/booking"
 	"github.com/common-room/commonroom/models"
 	"github.com/gin-gonic/gin"
 )
@@ -37,6 +38,9 @@ type Server struct {
 	pages   *pages
 	engine  *gin.Engine
 	http    http.Handler
+
+	// bookings makes bookings and series, never letting two overlap.
+	bookings *booking.Service
 }
 
 // NewServer builds the HTTP handler with every route of the product.
@@ -79,6 +83,7 @@ func newServer(d Deps) (*Server, error) {
 		secret: []byte(d.Secret),
 		now:    d.Clock,
 	}
+	s.bookings = &booking.Service{Store: s.store, Now: s.now}
 	var err error
 	if s.metrics, err = newMetrics(d.Store); err != nil {
 		return nil, err
