@@ -131,6 +131,9 @@ func (t *spaceTx) Insert(nb *booking.NewBooking) (int64, error) {
 		b.HoldExpiresAt = &h
 	}
 	if err := t.tx.Omit(clause.Associations).Create(&b).Error; err != nil {
+		if iv, ok := exclusionClash(err); ok {
+			return 0, &booking.ClashError{With: iv}
+		}
 		return 0, translate(err, "A booking at this time")
 	}
 	ev := BookingEvent{BookingID: b.ID, Action: "create", ToState: b.State, ByUserID: b.CreatedByID, At: now}

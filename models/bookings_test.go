@@ -311,3 +311,28 @@ func TestSeriesSkipsClosuresEvenWhenAllOrNothing(t *testing.T) {
 		}
 	})
 }
+
+func TestExclusionViolationNamesTheIntervalTaken(t *testing.T) {
+	db := modelstest.New(t, models.Postgres)
+	f := newBookingFixture(t, db, 15)
+	ctx := context.Background()
+	if _, _, err := f.service.Book(ctx, f.request("2026-12-01T10:00:00Z", "2026-12-01T11:00:00Z")); err != nil {
+		t.Fatal(err)
+	}
+	// Insert without the check in Go, as a buggy caller would: only the
+	// constraint stands in the way.
+	err := f.store.InSpace(ctx, f.space.ID, func(tx booking.SpaceTx) error {
+		_, err := tx.Insert(&booking.NewBooking{SpaceID: f.space.ID, OrganisationID: f.orgID, State: booking.Confirmed,
+			Interval: booking.Interval{Start: mustTime("2026-12-01T10:30:00Z"), End: mustTime("2026-12-01T11:30:00Z")},
+			BlockEnd: mustTime("2026-12-01T11:45:00Z"), Purpose: "community", Attendees: 1})
+		return err
+	})
+	var clash *booking.ClashError
+	if !errors.As(err, &clash) {
+		t.Fatalf("got %v, want a clash", err)
+	}
+	want := booking.Interval{Start: mustTime("2026-12-01T10:00:00Z"), End: mustTime("2026-12-01T11:15:00Z")}
+	if !clash.With.Start.Equal(want.Start) || !clash.With.End.Equal(want.End) {
+		t.Fatalf("clash with %v, want %v", clash.With, want)
+	}
+}

@@ -2,6 +2,8 @@ package models
 
 import (
 	"errors"
+	"strings"
+	"time"
 
 	"github.com/common-room/commonroom/booking"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -32,4 +34,41 @@ func translate(err error, what string) error {
 		return booking.Conflict("%s overlaps another", what)
 	}
 	return err
+}
+
+// exclusionClash reads the booking already there from a violation of the
+// no-overlap constraint, so the backstop's 409 names the interval taken
+// like the check in Go does. PostgreSQL gives it only in the error's
+// detail: "… conflicts with existing key (space_id, tstzrange(…))=(1,
+// ["2026-12-01 10:00:00+00","2026-12-01 11:15:00+00"))". The interval is
+// the booking's blocked time, its turnaround buffer included.
+func exclusionClash(err error) (booking.Interval, bool) {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != pgExclusionViolation {
+		return booking.Interval{}, false
+	}
+	_, existing, ok := strings.Cut(pgErr.Detail, "conflicts with existing key")
+	if !ok {
+		return booking.Interval{}, false
+	}
+	parts := strings.Split(existing, `"`)
+	if len(parts) < 5 {
+		return booking.Interval{}, false
+	}
+	start, err1 := parsePgTime(parts[1])
+	end, err2 := parsePgTime(parts[3])
+	if err1 != nil || err2 != nil {
+		return booking.Interval{}, false
+	}
+	return booking.Interval{Start: start, End: end}, true
+}
+
+// parsePgTime reads a timestamptz as PostgreSQL prints it: offsets of whole
+// hours as "+00", others as "+05:30".
+func parsePgTime(s string) (time.Time, error) {
+	t, err := time.Parse("2006-01-02 15:04:05-07", s)
+	if err != nil {
+		t, err = time.Parse("2006-01-02 15:04:05-07:00", s)
+	}
+	return t.UTC(), err
 }

@@ -243,6 +243,10 @@ func seriesFromBooking(in bookingInput, p *booking.Problems) seriesInput {
 	return out
 }
 
+// bookingFields name a series' fields as a booking request with a
+// recurrence calls them.
+var bookingFields = map[string]string{"first_date": "starts_at", "start_time": "starts_at", "end_time": "ends_at"}
+
 func (s *Server) apiCreateBooking() gin.HandlerFunc {
 	return s.idempotent(func(c *gin.Context) {
 		var in bookingInput
@@ -258,7 +262,7 @@ func (s *Server) apiCreateBooking() gin.HandlerFunc {
 				s.fail(c, err)
 				return
 			}
-			s.respondNewSeries(c, sin)
+			s.respondNewSeries(c, sin, bookingFields)
 			return
 		}
 		b, err := s.createBooking(ctx, who, in)

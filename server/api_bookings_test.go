@@ -179,6 +179,14 @@ func TestBookingsAPI(t *testing.T) {
 				}
 			})
 		})
+		t.Run("an unknown organisation is named for those who may book for any", func(t *testing.T) {
+			e.withT(t, func() {
+				body := e.bookingBody("2026-12-07T10:00:00Z")
+				body["organisation_id"] = 999999
+				e.send(http.MethodPost, "/api/v1/bookings", asManager, body).wantProblem(http.StatusUnprocessableEntity, []string{"organisation_id"})
+				e.send(http.MethodPost, "/api/v1/bookings", asBooker, body).wantProblem(http.StatusForbidden, nil)
+			})
+		})
 		t.Run("hidden spaces are booked by their managers only", func(t *testing.T) {
 			e.withT(t, func() {
 				body := e.bookingBody("2026-12-08T10:00:00Z")

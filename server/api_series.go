@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -194,8 +195,11 @@ func (s *Server) createSeries(ctx context.Context, who *principal, in seriesInpu
 	if _, err := rec.Dates(first); err != nil {
 		return nil, nil, err
 	}
-	_, o, err := s.bookingParties(ctx, who, in.SpaceID, in.OrganisationID)
+	sp, o, err := s.bookingParties(ctx, who, in.SpaceID, in.OrganisationID)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.checkSeriesShape(sp, first, start, end, in.Attendees); err != nil {
 		return nil, nil, err
 	}
 	res, err := s.bookings.BookSeries(ctx, booking.SeriesRequest{
@@ -212,10 +216,54 @@ func (s *Server) createSeries(ctx context.Context, who *principal, in seriesInpu
 	return sr, res.Unbooked, err
 }
 
+// checkSeriesShape refuses, naming the field, what would stop every date
+// of a series alike: times off the space's slots, too short or too long, too
+// many people; and a first date too soon or too far ahead. The booking
+// service would otherwise report each date as unbookable in a 409. Later
+// dates beyond the horizon, clashes and closures are still per date.
+func (s *Server) checkSeriesShape(sp *models.Space, first booking.Date, start, end booking.Clock, attendees int) error {
+	rules := models.RulesOf(sp)
+	var p booking.Problems
+	if rules.Capacity > 0 && attendees > rules.Capacity {
+		p.Add("attendees", "This space holds at most %d people", rules.Capacity)
+	}
+	from, err1 := booking.At(first, start, booking.London)
+	to, err2 := booking.At(first, end, booking.London)
+	if err1 != nil || err2 != nil {
+		return p.Err() // the first date falls in the missing hour: the service reports it
+	}
+	iv := booking.Interval{Start: from, End: to}
+	shape := rules
+	shape.Notice, shape.Horizon = 0, 0
+	var v *booking.ValidationError
+	if err := shape.CheckInterval(iv, time.Time{}); errors.As(err, &v) {
+		names := map[string]string{"starts_at": "start_time", "ends_at": "end_time"}
+		for _, f := range v.Fields {
+			p.Add(names[f.Field], "%s", f.Message)
+		}
+	} else if err := rules.CheckInterval(iv, s.now()); errors.As(err, &v) {
+		for _, f := range v.Fields {
+			p.Add("first_date", "%s", f.Message)
+		}
+	}
+	return p.Err()
+}
+
 // respondNewSeries books a series and answers with it and the dates it
-// did not book.
-func (s *Server) respondNewSeries(c *gin.Context, in seriesInput) {
+// did not book. rename renames the fields of validation errors.
+func (s *Server) respondNewSeries(c *gin.Context, in seriesInput, rename map[string]string) {
 	sr, unbooked, err := s.createSeries(c.Request.Context(), currentPrincipal(c), in)
+	var v *booking.ValidationError
+	if errors.As(err, &v) && rename != nil {
+		var p booking.Problems
+		for _, f := range v.Fields {
+			if to, ok := rename[f.Field]; ok {
+				f.Field = to
+			}
+			p.Add(f.Field, "%s", f.Message)
+		}
+		err = p.Err()
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -233,7 +281,7 @@ func (s *Server) apiCreateSeries() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		s.respondNewSeries(c, in)
+		s.respondNewSeries(c, in, nil)
 	})
 }
 
@@ -278,7 +326,7 @@ func (s *Server) cancelSeries(ctx context.Context, who *principal, id int64, in 
 	switch {
 	case in.Scope == scopeFrom:
 		from = booking.AtOrAfter(parseDate(&p, "from", in.From), 0, booking.London)
-	case in.From != "":
+	case in.Scope == scopeAll && in.From != "":
 		p.Add("from", "Give a date only with the scope from")
 	}
 	reason := strings.TrimSpace(in.Reason)
