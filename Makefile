@@ -17,7 +17,7 @@ STATIC      := frontend/static
 RACE := $(shell [ "$$($(GO) env CGO_ENABLED 2>/dev/null)" = 1 ] && echo -race)
 
 .DEFAULT_GOAL := build
-.PHONY: assets build run test lint compose-check clean
+.PHONY: assets build run test bench lint compose-check clean
 
 # npm ci only when node_modules is missing or older than the lock file.
 $(NPM_STAMP): frontend/package-lock.json frontend/package.json
@@ -53,6 +53,13 @@ run: build
 test: assets
 	@[ -n "$(RACE)" ] || echo "warning: no C compiler (cgo off), testing without -race" >&2
 	$(GO) test $(RACE) -count=1 $(TESTFLAGS) ./...
+
+# Benchmarks of the domain core, then the load command on SQLite and, when
+# TEST_DATABASE_URL is set, PostgreSQL. It prints a table; it never fails on
+# timing.
+bench: assets
+	$(GO) test -run '^$$' -bench . -benchmem ./booking/
+	$(GO) run ./server/cmd/loadtest
 
 # go vet loads the embedded static files, so the assets must be in place.
 lint: assets
