@@ -339,6 +339,10 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		"cancelBooking":      bookingChangeInput{},
 		"createSeries":       seriesInput{},
 		"cancelSeries":       seriesCancelInput{},
+		// Opening hours and closures.
+		"setSiteOpeningHours":  siteOpeningHoursInput{},
+		"setSpaceOpeningHours": spaceOpeningHoursInput{},
+		"createClosure":        closureInput{},
 	}
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
@@ -380,6 +384,17 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		"Series":           seriesJSON{},
 		"Recurrence":       recurrenceJSON{},
 		"Occurrence":       occurrenceJSON{},
+		// Opening hours, closures and availability.
+		"OpeningWindow":      openingWindowJSON{},
+		"SiteOpeningHours":   siteOpeningHoursJSON{},
+		"SpaceOpeningHours":  spaceOpeningHoursJSON{},
+		"SpaceAvailability":  spaceAvailabilityJSON{},
+		"AvailableSpace":     availableSpaceJSON{},
+		"AvailabilitySearch": availabilitySearchJSON{},
+		"Closure":            closureJSON{},
+		"ClosureList":        listJSON[closureJSON]{},
+		"NewClosure":         closureCreatedJSON{},
+		"AffectedBooking":    affectedBookingJSON{},
 	} {
 		compareSchema(t, name, doc.Components.Schemas[name], reflect.TypeOf(out), true)
 	}

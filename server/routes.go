@@ -26,6 +26,14 @@ func (s *Server) routes(r *gin.Engine) {
 	api.GET("/sites/:id", s.apiGetSite())
 	api.GET("/spaces", s.apiListSpaces())
 	api.GET("/spaces/:id", s.apiGetSpace())
+	// Opening hours, closures and free time are public; hidden spaces
+	// exist only for their site's managers.
+	api.GET("/sites/:id/opening-hours", s.apiGetSiteOpeningHours())
+	api.GET("/spaces/:id/opening-hours", s.apiGetSpaceOpeningHours())
+	api.GET("/spaces/:id/availability", s.apiSpaceAvailability())
+	api.GET("/availability", s.apiSearchAvailability())
+	api.GET("/closures", s.apiListClosures())
+	api.GET("/closures/:id", s.apiGetClosure())
 	api.POST("/auth/register", s.apiRegister())
 	api.POST("/auth/login", s.apiLogin())
 	api.POST("/auth/logout", s.apiLogout())
@@ -62,6 +70,10 @@ func (s *Server) routes(r *gin.Engine) {
 	staff.POST("/sites/:id/spaces", s.apiCreateSpace())
 	staff.PATCH("/spaces/:id", s.apiUpdateSpace())
 	staff.POST("/organisations/:id/verification", s.apiVerifyOrganisation())
+	staff.PUT("/sites/:id/opening-hours", s.apiSetSiteOpeningHours())
+	staff.PUT("/spaces/:id/opening-hours", s.apiSetSpaceOpeningHours())
+	staff.POST("/closures", s.apiCreateClosure())
+	staff.DELETE("/closures/:id", s.apiDeleteClosure())
 
 	// Platform admins.
 	admin := api.Group("", s.withRole(booking.RoleAdmin))

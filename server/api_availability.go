@@ -1,0 +1,188 @@
+package server
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/common-room/commonroom/booking"
+	"github.com/common-room/commonroom/models"
+	"github.com/gin-gonic/gin"
+)
+
+// Bounds of an availability query.
+const (
+	defaultAvailabilityDays = 7
+	maxAvailabilityDays     = 62
+	// minYear and maxYear bound the times the API reads, far beyond any
+	// booking and well inside what JSON and both databases can hold.
+	minYear = 2000
+	maxYear = 2200
+)
+
+// spaceAvailabilityJSON is a space's free time in a window.
+type spaceAvailabilityJSON struct {
+	SpaceID int64          `json:"space_id"`
+	From    time.Time      `json:"from"`
+	To      time.Time      `json:"to"`
+	Free    []intervalJSON `json:"free"`
+}
+
+// availableSpaceSummaryJSON is the short form of a space in search results.
+type availableSpaceSummaryJSON struct {
+	ID          int64    `json:"id"`
+	SiteID      int64    `json:"site_id"`
+	SiteName    string   `json:"site_name"`
+	Name        string   `json:"name"`
+	Kind        string   `json:"kind"`
+	Capacity    int      `json:"capacity"`
+	Features    []string `json:"features"`
+	BookingUnit string   `json:"booking_unit"`
+}
+
+// availableSpaceJSON is a space with the free intervals long enough for
+// the search.
+type availableSpaceJSON struct {
+	Space availableSpaceSummaryJSON `json:"space"`
+	Free  []intervalJSON            `json:"free"`
+}
+
+// availabilitySearchJSON is one page of spaces with free time.
+type availabilitySearchJSON struct {
+	Items           []availableSpaceJSON `json:"items"`
+	Page            int                  `json:"page"`
+	PerPage         int                  `json:"per_page"`
+	Total           int64                `json:"total"`
+	From            time.Time            `json:"from"`
+	To              time.Time            `json:"to"`
+	DurationMinutes int                  `json:"duration_minutes"`
+}
+
+// availabilityInstant reads a query parameter that is an RFC 3339 time or a date
+// (YYYY-MM-DD, meaning local midnight at the start of that day in London).
+// It is zero when the parameter is absent.
+func availabilityInstant(c *gin.Context, p *booking.Problems, name string) time.Time {
+	v := c.Query(name)
+	if v == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		d, derr := booking.ParseDate(v)
+		if derr != nil {
+			p.Add(name, "Must be a date like 2026-12-01 or a time like 2026-12-01T09:00:00Z")
+			return time.Time{}
+		}
+		t = booking.AtOrAfter(d, 0, booking.London)
+	}
+	if t.Year() < minYear || t.Year() > maxYear {
+		p.Add(name, "Must be between %d and %d", minYear, maxYear)
+		return time.Time{}
+	}
+	return models.Instant(t)
+}
+
+// availabilityWindow reads from and to: from defaults to now and to to a
+// week after from; the window may be at most maxAvailabilityDays long.
+func (s *Server) availabilityWindow(c *gin.Context, p *booking.Problems) (from, to time.Time) {
+	from, to = availabilityInstant(c, p, "from"), availabilityInstant(c, p, "to")
+	if p.Has("from") || p.Has("to") {
+		return from, to
+	}
+	if from.IsZero() {
+		from = models.Instant(s.now())
+	}
+	if to.IsZero() {
+		to = from.AddDate(0, 0, defaultAvailabilityDays)
+	}
+	switch {
+	case !to.After(from):
+		p.Add("to", "Must be after from (%s)", from.Format(time.RFC3339))
+	case to.Sub(from) > maxAvailabilityDays*24*time.Hour:
+		p.Add("to", "Must be at most %d days after from", maxAvailabilityDays)
+	}
+	return from, to
+}
+
+func toIntervalsJSON(ivs []booking.Interval) []intervalJSON {
+	out := make([]intervalJSON, len(ivs))
+	for i, iv := range ivs {
+		out[i] = toIntervalJSON(iv)
+	}
+	return out
+}
+
+func (s *Server) apiSpaceAvailability() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		sp, err := s.visibleSpace(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		var p booking.Problems
+		from, to := s.availabilityWindow(c, &p)
+		if err := p.Err(); err != nil {
+			s.fail(c, err)
+			return
+		}
+		free, err := s.store.FreeIntervals(c.Request.Context(), sp.ID, from, to, s.now())
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, spaceAvailabilityJSON{
+			SpaceID: sp.ID, From: from, To: to, Free: toIntervalsJSON(models.RulesOf(sp).Usable(free)),
+		})
+	}
+}
+
+func (s *Server) apiSearchAvailability() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx := c.Request.Context()
+		var p booking.Problems
+		page := listQuery(c, &p)
+		f := spaceFilter(c, &p)
+		from, to := s.availabilityWindow(c, &p)
+		minutes := queryInt(c, &p, "duration", 1, maxAvailabilityDays*24*60)
+		if err := p.Err(); err != nil {
+			s.fail(c, err)
+			return
+		}
+		spaces, _, err := s.store.Spaces(ctx, f, models.Page{})
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		free, err := s.store.FreeIntervalsForSpaces(ctx, spaces, from, to, s.now())
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		d := time.Duration(minutes) * time.Minute
+		var matches []availableSpaceJSON
+		for i := range spaces {
+			sp := &spaces[i]
+			rules := models.RulesOf(sp)
+			var fit []booking.Interval
+			for _, iv := range rules.Usable(free[sp.ID]) {
+				if rules.Fits([]booking.Interval{iv}, d) {
+					fit = append(fit, iv)
+				}
+			}
+			if len(fit) == 0 {
+				continue
+			}
+			full := toSpaceJSON(sp)
+			matches = append(matches, availableSpaceJSON{
+				Space: availableSpaceSummaryJSON{ID: sp.ID, SiteID: sp.SiteID, SiteName: full.SiteName, Name: sp.Name,
+					Kind: sp.Kind, Capacity: sp.Capacity, Features: full.Features, BookingUnit: sp.BookingUnit},
+				Free: toIntervalsJSON(fit),
+			})
+		}
+		out := availabilitySearchJSON{Items: []availableSpaceJSON{}, Page: page.Number, PerPage: page.PerPage,
+			Total: int64(len(matches)), From: from, To: to, DurationMinutes: int(minutes)}
+		if start := (page.Number - 1) * page.PerPage; start < len(matches) {
+			out.Items = matches[start:min(start+page.PerPage, len(matches))]
+		}
+		c.JSON(http.StatusOK, out)
+	}
+}
