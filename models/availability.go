@@ -286,27 +286,48 @@ func (s *Store) FreeIntervalsForSpaces(ctx context.Context, spaces []Space, from
 		}
 	}
 
-	type busyRow struct {
-		SpaceID  int64
-		StartsAt time.Time
-		BlockEnd time.Time
-	}
+	// Bookings are the most rows by far: read them without reflection.
+	type busyRow struct{ start, blockEnd time.Time }
 	busy := map[int64][]busyRow{}
 	if err := inChunks(spaceIDs, func(ids []int64) error {
-		var chunk []busyRow
-		err := db.Model(&Booking{}).Select("space_id, starts_at, block_end").
-			Where("space_id IN ? AND starts_at < ? AND block_end > ?", ids, Instant(all.End.Add(maxBuffer)), Instant(all.Start.Add(-maxBuffer))).
-			Where("(state IN ? OR (state = ? AND hold_expires_at > ?))",
-				[]string{booking.Requested, booking.Confirmed}, booking.PendingPayment, Instant(now)).
-			Order("space_id, starts_at").Find(&chunk).Error
-		for _, b := range chunk {
-			busy[b.SpaceID] = append(busy[b.SpaceID], b)
+		q := db.Model(&Booking{}).Select("space_id, starts_at, block_end").Where("space_id IN ?", ids)
+		until, after := Instant(all.End.Add(maxBuffer)), Instant(all.Start.Add(-maxBuffer))
+		if s.Dialect == Postgres {
+			// The same overlap, written so the exclusion constraint's GiST
+			// index finds it: a B-tree on the start alone has to walk every
+			// earlier booking of each space.
+			q = q.Where("state IN ? AND tstzrange(starts_at, block_end, '[)') && tstzrange(?, ?, '[)')", blockingStates, after, until)
+		} else {
+			q = q.Where("starts_at < ? AND block_end > ?", until, after)
 		}
-		return err
+		rows, err := q.Where("(state IN ? OR (state = ? AND hold_expires_at > ?))",
+			[]string{booking.Requested, booking.Confirmed}, booking.PendingPayment, Instant(now)).
+			Order("space_id, starts_at").Rows()
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var b busyRow
+			if err := rows.Scan(&id, &b.start, &b.blockEnd); err != nil {
+				return err
+			}
+			busy[id] = append(busy[id], b)
+		}
+		return rows.Err()
 	}); err != nil {
 		return nil, err
 	}
 
+	// Spaces that follow their site's hours with the same notice and
+	// horizon share their opening time: work it out once.
+	type openKey struct {
+		siteID, spaceID int64
+		unit            string
+		span            booking.Interval
+	}
+	opened := map[openKey][]booking.Interval{}
 	out := make(map[int64][]booking.Interval, len(spans))
 	for i := range spaces {
 		sp := &spaces[i]
@@ -315,9 +336,15 @@ func (s *Store) FreeIntervalsForSpaces(ctx context.Context, spaces []Space, from
 			continue
 		}
 		rules := RulesOf(sp)
+		key := openKey{siteID: sp.SiteID, unit: rules.Unit, span: span}
 		windows := siteWindows[sp.SiteID]
 		if sp.OwnOpeningHours {
-			windows = spaceWindows[sp.ID]
+			key.spaceID, windows = sp.ID, spaceWindows[sp.ID]
+		}
+		open, ok := opened[key]
+		if !ok {
+			open = rules.Bookable(windows, span.Start, span.End)
+			opened[key] = open
 		}
 		closed := append(append([]booking.Interval(nil), siteClosed[sp.SiteID]...), spaceClosed[sp.ID]...)
 		// As in FreeIntervals: a booking blocks [start, block_end), and
@@ -325,12 +352,12 @@ func (s *Store) FreeIntervalsForSpaces(ctx context.Context, spaces []Space, from
 		// free too.
 		var taken []booking.Interval
 		for _, b := range busy[sp.ID] {
-			iv := booking.Interval{Start: b.StartsAt.UTC().Add(-rules.Buffer), End: b.BlockEnd.UTC()}
+			iv := booking.Interval{Start: b.start.UTC().Add(-rules.Buffer), End: b.blockEnd.UTC()}
 			if iv.Overlaps(span) {
 				taken = append(taken, iv)
 			}
 		}
-		if free := booking.FreeTime(rules.Bookable(windows, span.Start, span.End), closed, taken, 0); len(free) > 0 {
+		if free := booking.FreeTime(open, closed, taken, 0); len(free) > 0 {
 			out[sp.ID] = free
 		}
 	}

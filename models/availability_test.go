@@ -41,9 +41,11 @@ func newEstate(t *testing.T, db modelstest.Database) *estate {
 		booking.Window{Weekday: time.Saturday, Opens: 10 * 60, Closes: 13 * 60})))
 	e.space(e.siteA, "Room 1", "hour", 0, 24, "public")
 	e.space(e.siteA, "Hall", "hour", 15, 2, "public")
-	e.space(e.siteA, "Store room", "hour", 30, 0, "hidden")
+	e.space(e.siteA, "Store room", "hour", 30, 72, "hidden")
 	e.space(e.siteB, "Garden", "day", 0, 24, "public")
 	e.space(e.siteB, "Kitchen", "hour", 10, 48, "public")
+	// Room 2 shares Room 1's hours, notice and horizon, but not its bookings.
+	e.space(e.siteA, "Room 2", "hour", 0, 24, "public")
 	// The hall keeps its own hours: Tuesday and Thursday evenings.
 	mustOK(t, e.store.SetOpeningWindows(ctx, e.siteA.ID, e.spaces[1].ID, []booking.Window{
 		{Weekday: time.Tuesday, Opens: 17 * 60, Closes: 22 * 60}, {Weekday: time.Thursday, Opens: 17 * 60, Closes: 24 * 60}}))
@@ -109,9 +111,10 @@ func TestFreeIntervalsForSpacesAgreesWithOneSpaceAtATime(t *testing.T) {
 		e.book(room, "2026-11-25T09:00:00Z", "2026-11-25T10:00:00Z", booking.PendingPayment, &live)
 		e.book(room, "2026-11-26T09:00:00Z", "2026-11-26T10:00:00Z", booking.PendingPayment, &lapsed)
 		e.book(hall, "2026-11-24T18:00:00Z", "2026-11-24T19:00:00Z", booking.Confirmed, nil)
-		e.book(store, "2026-11-23T08:00:00Z", "2026-11-23T20:00:00Z", booking.Confirmed, nil)
+		e.book(store, "2026-11-25T08:00:00Z", "2026-11-25T20:00:00Z", booking.Confirmed, nil)
 		e.book(garden, "2026-11-28T00:00:00Z", "2026-11-29T00:00:00Z", booking.Confirmed, nil)
 		e.book(kitchen, "2026-11-27T11:00:00Z", "2026-11-27T12:00:00Z", booking.Confirmed, nil)
+		e.book(e.spaces[5], "2026-11-23T12:00:00Z", "2026-11-23T15:00:00Z", booking.Confirmed, nil)
 		e.close(&e.siteA.ID, nil, "2026-11-27T00:00:00Z", "2026-11-28T00:00:00Z", "Staff training")
 		e.close(nil, &kitchen.ID, "2026-11-30T12:00:00Z", "2026-11-30T15:00:00Z", "New oven")
 		e.close(&e.siteB.ID, nil, "2026-12-05T00:00:00Z", "2026-12-06T00:00:00Z", "Christmas fair")
