@@ -272,3 +272,25 @@ func TestUnknownAndBadIDsOnAvailabilityRoutes(t *testing.T) {
 		}
 	})
 }
+
+func TestNoServerErrorForHostileTextOnAvailabilityEndpoints(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		for _, ep := range availabilityWriteEndpoints {
+			var valid map[string]any
+			e.withT(t, func() { valid = bodyWith(t, ep.valid(e), nil) }) // plain JSON values, so every string is found
+			for _, field := range stringPaths(valid, "") {
+				for _, bad := range []string{"\u0000", "a\u0000b", "\ufffd\ufffe", "\U0001F600", longText(20000)} {
+					j, _ := json.Marshal(bad)
+					t.Run(fmt.Sprintf("%s %s/%s=%.20s", ep.method, ep.pattern, field, j), func(t *testing.T) {
+						e.withT(t, func() {
+							r := e.send(ep.method, ep.path(e), ep.as, bodyWith(t, valid, map[string]any{field: bad}))
+							if r.Code >= 500 {
+								t.Errorf("status %d; body %.500s", r.Code, r.Body.String())
+							}
+						})
+					})
+				}
+			}
+		}
+	})
+}
