@@ -30,6 +30,7 @@ type NewBooking struct {
 	Attendees      int
 	Notes          string
 	HoldUntil      *time.Time
+	At             time.Time // when it is made, by the service's clock
 }
 
 // SpaceTx is one space seen from inside a transaction that holds its lock:
@@ -38,11 +39,10 @@ type SpaceTx interface {
 	Space() Space
 	// Closures lists the closures of the space or its site that overlap iv.
 	Closures(iv Interval) ([]Interval, error)
-	// ExpireHolds marks pending-payment bookings past their deadline expired.
-	ExpireHolds(now time.Time) error
-	// Clashes lists blocking bookings whose [start, block end) overlaps
-	// [iv.Start, blockEnd).
-	Clashes(iv Interval, blockEnd time.Time) ([]Interval, error)
+	// Clashes lists the blocking bookings whose [start, block end)
+	// overlaps [iv.Start, blockEnd). A pending-payment booking past its
+	// deadline at now does not block: it is marked expired instead.
+	Clashes(iv Interval, blockEnd, now time.Time) ([]Interval, error)
 	// Insert stores a booking and returns its id.
 	Insert(b *NewBooking) (int64, error)
 }
@@ -160,7 +160,7 @@ func (s *Service) prepare(tx SpaceTx, req Request, iv Interval, now time.Time) (
 	nb := &NewBooking{
 		SpaceID: sp.ID, OrganisationID: req.OrganisationID, ByUserID: req.ByUserID,
 		Interval: iv, BlockEnd: iv.End.Add(sp.Rules.Buffer), State: state,
-		Purpose: req.Purpose, Attendees: req.Attendees, Notes: strings.TrimSpace(req.Notes),
+		Purpose: req.Purpose, Attendees: req.Attendees, Notes: strings.TrimSpace(req.Notes), At: now,
 	}
 	if state == PendingPayment {
 		until := now.Add(req.Hold).Truncate(time.Second)
@@ -169,12 +169,9 @@ func (s *Service) prepare(tx SpaceTx, req Request, iv Interval, now time.Time) (
 	return nb, nil
 }
 
-// place expires stale holds, then refuses the booking if it clashes.
+// place refuses the booking if it clashes with another.
 func place(tx SpaceTx, nb *NewBooking, now time.Time) error {
-	if err := tx.ExpireHolds(now); err != nil {
-		return err
-	}
-	clashes, err := tx.Clashes(nb.Interval, nb.BlockEnd)
+	clashes, err := tx.Clashes(nb.Interval, nb.BlockEnd, now)
 	if err != nil {
 		return err
 	}

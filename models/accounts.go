@@ -54,22 +54,23 @@ type Access struct {
 // AccessOf loads the sites a user manages and the organisations they belong to.
 func (s *Store) AccessOf(ctx context.Context, userID int64) (Access, error) {
 	a := Access{ManagedSites: map[int64]bool{}, OrgRoles: map[int64]string{}}
-	var sites []int64
-	if err := s.DB.WithContext(ctx).Model(&SiteManager{}).Where("user_id = ?", userID).
-		Pluck("site_id", &sites).Error; err != nil {
-		return a, err
+	// One round trip: every request of a signed-in user asks this.
+	var rows []struct {
+		Kind string
+		ID   int64
+		Role string
 	}
-	for _, id := range sites {
-		a.ManagedSites[id] = true
+	err := s.DB.WithContext(ctx).Raw(`SELECT 'site' AS kind, site_id AS id, '' AS role FROM site_managers WHERE user_id = ?
+		UNION ALL SELECT 'organisation', organisation_id, role FROM memberships WHERE user_id = ?`, userID, userID).
+		Scan(&rows).Error
+	for _, r := range rows {
+		if r.Kind == "site" {
+			a.ManagedSites[r.ID] = true
+		} else {
+			a.OrgRoles[r.ID] = r.Role
+		}
 	}
-	var ms []Membership
-	if err := s.DB.WithContext(ctx).Where("user_id = ?", userID).Find(&ms).Error; err != nil {
-		return a, err
-	}
-	for _, m := range ms {
-		a.OrgRoles[m.OrganisationID] = m.Role
-	}
-	return a, nil
+	return a, err
 }
 
 // MembershipsOf lists a user's organisations with their roles.
@@ -87,12 +88,10 @@ func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
 
 // SessionUser returns the account behind a live session.
 func (s *Store) SessionUser(ctx context.Context, tokenHash string, now time.Time) (*User, error) {
-	var sess Session
-	err := s.DB.WithContext(ctx).Where("token_hash = ? AND expires_at > ?", tokenHash, Instant(now)).First(&sess).Error
-	if err != nil {
-		return nil, translate(err, "session")
-	}
-	return s.UserByID(ctx, sess.UserID)
+	var u User
+	err := s.DB.WithContext(ctx).Joins("JOIN sessions ON sessions.user_id = users.id").
+		Where("sessions.token_hash = ? AND sessions.expires_at > ?", tokenHash, Instant(now)).First(&u).Error
+	return &u, translate(err, "session")
 }
 
 // DeleteSession signs a session out.
@@ -128,16 +127,23 @@ func (s *Store) DeleteToken(ctx context.Context, userID, id int64) error {
 
 // TokenUser returns the account behind an API token hash and notes its use.
 func (s *Store) TokenUser(ctx context.Context, hash string, now time.Time) (*User, error) {
-	var t APIToken
-	if err := s.DB.WithContext(ctx).Where("hash = ?", hash).First(&t).Error; err != nil {
+	var row struct {
+		User
+		TokenID    int64
+		LastUsedAt *time.Time
+	}
+	err := s.DB.WithContext(ctx).Model(&User{}).Select("users.*, api_tokens.id AS token_id, api_tokens.last_used_at").
+		Joins("JOIN api_tokens ON api_tokens.user_id = users.id").Where("api_tokens.hash = ?", hash).
+		Take(&row).Error
+	if err != nil {
 		return nil, translate(err, "token")
 	}
-	// Recording the last use is informative only; a busy database must not
-	// turn a valid token away.
-	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
-		s.DB.WithContext(ctx).Model(&APIToken{}).Where("id = ?", t.ID).Update("last_used_at", Instant(now))
+	// Recording the last use is informative only, and at most once a minute;
+	// a busy database must not turn a valid token away.
+	if row.LastUsedAt == nil || now.Sub(*row.LastUsedAt) > time.Minute {
+		s.DB.WithContext(ctx).Model(&APIToken{}).Where("id = ?", row.TokenID).Update("last_used_at", Instant(now))
 	}
-	return s.UserByID(ctx, t.UserID)
+	return &row.User, nil
 }
 
 // RecordLoginAttempt notes a sign-in attempt.

@@ -31,7 +31,7 @@ func (s *Store) InSpace(ctx context.Context, spaceID int64, fn func(booking.Spac
 		if err != nil {
 			return err
 		}
-		return fn(&spaceTx{tx: tx, space: sp, windows: windows})
+		return fn(&spaceTx{tx: tx, space: sp, windows: windows, dialect: s.Dialect})
 	})
 }
 
@@ -70,6 +70,7 @@ type spaceTx struct {
 	tx      *gorm.DB
 	space   Space
 	windows []booking.Window
+	dialect string
 }
 
 func (t *spaceTx) Space() booking.Space {
@@ -90,33 +91,42 @@ func (t *spaceTx) Closures(iv booking.Interval) ([]booking.Interval, error) {
 	return out, err
 }
 
-func (t *spaceTx) ExpireHolds(now time.Time) error {
-	var expired []Booking
-	if err := t.tx.Where("space_id = ? AND state = ? AND hold_expires_at <= ?", t.space.ID, booking.PendingPayment, Instant(now)).
-		Find(&expired).Error; err != nil {
-		return err
-	}
-	for _, b := range expired {
-		if err := setState(t.tx, &b, booking.Expired, "expire", "The payment deadline passed", nil, now); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (t *spaceTx) Clashes(iv booking.Interval, blockEnd time.Time) ([]booking.Interval, error) {
+// Clashes finds the overlapping blocking bookings in one query. Lapsed holds
+// among them are marked expired here, inside the space's lock, so that the
+// exclusion constraint lets the new booking in; lapsed holds elsewhere read
+// as expired wherever they are shown, and need no writing.
+func (t *spaceTx) Clashes(iv booking.Interval, blockEnd, now time.Time) ([]booking.Interval, error) {
 	var rows []Booking
-	err := t.tx.Where("space_id = ? AND state IN ? AND starts_at < ? AND block_end > ?",
-		t.space.ID, blockingStates, Instant(blockEnd), Instant(iv.Start)).Order("starts_at").Find(&rows).Error
-	out := make([]booking.Interval, len(rows))
-	for i, r := range rows {
-		out[i] = booking.Interval{Start: r.StartsAt.UTC(), End: r.EndsAt.UTC()}
+	q := t.tx.Where("space_id = ? AND state IN ?", t.space.ID, blockingStates)
+	if t.dialect == Postgres {
+		// Written as the exclusion constraint's own expression, so its GiST
+		// index finds the overlaps directly; separate comparisons of
+		// starts_at and block_end make PostgreSQL scan most of that index.
+		q = q.Where("tstzrange(starts_at, block_end, '[)') && tstzrange(?, ?, '[)')", Instant(iv.Start), Instant(blockEnd))
+	} else {
+		q = q.Where("starts_at < ? AND block_end > ?", Instant(blockEnd), Instant(iv.Start))
 	}
-	return out, err
+	if err := q.Order("starts_at").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]booking.Interval, 0, len(rows))
+	for _, r := range rows {
+		if r.State == booking.PendingPayment && r.HoldExpiresAt != nil && !r.HoldExpiresAt.After(now) {
+			if err := setState(t.tx, &r, booking.Expired, "expire", "The payment deadline passed", nil, now); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		out = append(out, booking.Interval{Start: r.StartsAt.UTC(), End: r.EndsAt.UTC()})
+	}
+	return out, nil
 }
 
 func (t *spaceTx) Insert(nb *booking.NewBooking) (int64, error) {
 	now := Now()
+	if !nb.At.IsZero() {
+		now = Instant(nb.At)
+	}
 	b := Booking{
 		SpaceID: nb.SpaceID, OrganisationID: nb.OrganisationID, SeriesID: nb.SeriesID,
 		StartsAt: Instant(nb.Interval.Start), EndsAt: Instant(nb.Interval.End), BlockEnd: Instant(nb.BlockEnd),
@@ -180,8 +190,11 @@ func setState(tx *gorm.DB, b *Booking, to, action, reason string, by *int64, now
 // BookingByID returns a booking with its space, organisation and history.
 func (s *Store) BookingByID(ctx context.Context, id int64) (*Booking, error) {
 	var b Booking
-	err := s.DB.WithContext(ctx).Preload("Space.Site").Preload("Organisation").
-		Preload("Events", func(db *gorm.DB) *gorm.DB { return db.Order("at, id") }).Preload("Events.By").First(&b, id).Error
+	// Joins read the space, its site and the organisation with the booking
+	// in one query; the history is a second.
+	err := s.DB.WithContext(ctx).Joins("Space").Joins("Space.Site").Joins("Organisation").
+		Preload("Events", func(db *gorm.DB) *gorm.DB { return db.Joins("By").Order("booking_events.at, booking_events.id") }).
+		First(&b, "bookings.id = ?", id).Error
 	return &b, translate(err, "booking")
 }
 

@@ -133,7 +133,7 @@ func (who *principal) seesBooking(orgID, siteID int64) bool {
 // organisations cannot book.
 func (s *Server) bookingParties(ctx context.Context, who *principal, spaceID, orgID int64) (*models.Space, *models.Organisation, error) {
 	var p booking.Problems
-	sp, err := s.store.SpaceByID(ctx, spaceID)
+	sp, err := s.store.SpaceRow(ctx, spaceID)
 	switch {
 	case errors.Is(err, booking.ErrNotFound), err == nil && sp.Visibility != "public" && !who.managesSite(sp.SiteID):
 		p.Add("space_id", "There is no space %d", spaceID)
@@ -144,7 +144,7 @@ func (s *Server) bookingParties(ctx context.Context, who *principal, spaceID, or
 	if !who.managesSite(sp.SiteID) && who.orgRole(orgID) == "" {
 		return nil, nil, newForbidden("You can book only for an organisation you belong to, or on a group's behalf at a site you manage.")
 	}
-	o, err := s.store.OrganisationByID(ctx, orgID)
+	o, err := s.store.OrganisationRow(ctx, orgID)
 	switch {
 	case errors.Is(err, booking.ErrNotFound):
 		p.Add("organisation_id", "There is no organisation %d", orgID)

@@ -34,6 +34,8 @@ type options struct {
 	bookings int
 	clients  int
 	seconds  int
+	keep     bool
+	profile  string
 }
 
 func parse(args []string) (options, error) {
@@ -45,6 +47,8 @@ func parse(args []string) (options, error) {
 	fs.IntVar(&o.bookings, "bookings", 100_000, "bookings to seed")
 	fs.IntVar(&o.clients, "clients", 16, "concurrent clients")
 	fs.IntVar(&o.seconds, "seconds", 10, "length of each measured phase")
+	fs.BoolVar(&o.keep, "keep", false, "keep the load databases and print where they are")
+	fs.StringVar(&o.profile, "cpuprofile", "", "write a CPU profile of the booking phase to this file")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -45,7 +46,11 @@ func measure(ctx context.Context, o options, dialect string) (result, error) {
 	if err != nil {
 		return r, err
 	}
-	defer cleanup()
+	if o.keep {
+		fmt.Fprintf(os.Stderr, "%s database kept: %s\n", dialect, dbURL)
+	} else {
+		defer cleanup()
+	}
 	store, err := models.Open(ctx, dbURL, nil)
 	if err != nil {
 		return r, err
@@ -80,7 +85,21 @@ func measure(ctx context.Context, o options, dialect string) (result, error) {
 	if err != nil {
 		return r, err
 	}
-	if err := bookPhase(ctx, o, client, api, token, fx, &r); err != nil {
+	if o.profile != "" {
+		f, err := os.Create(o.profile + "." + dialect)
+		if err != nil {
+			return r, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return r, err
+		}
+	}
+	err = bookPhase(ctx, o, client, api, token, fx, &r)
+	if o.profile != "" {
+		pprof.StopCPUProfile()
+	}
+	if err != nil {
 		return r, err
 	}
 	if err := availabilityPhase(ctx, o, client, api, &r); err != nil {
