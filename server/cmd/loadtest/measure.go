@@ -301,7 +301,8 @@ func bookPhase(ctx context.Context, o options, c *http.Client, api, token string
 }
 
 // availabilityPhase asks which spaces have an hour free in a 7-day window,
-// from four clients, for the measured time.
+// one request after another for the measured time: the latency of one
+// search, not of searches queued behind each other.
 func availabilityPhase(ctx context.Context, o options, c *http.Client, api string, r *result) error {
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(o.seconds)*time.Second)
 	defer cancel()
@@ -309,33 +310,20 @@ func availabilityPhase(ctx context.Context, o options, c *http.Client, api strin
 	q := url.Values{"from": {from.Format(time.RFC3339)}, "to": {from.AddDate(0, 0, 7).Format(time.RFC3339)},
 		"duration": {"60"}, "per_page": {"100"}}
 	target := api + "/availability?" + q.Encode()
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	var firstErr error
-	for i := 0; i < 4; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				t0 := time.Now()
-				resp, err := c.Get(target)
-				if err != nil {
-					continue
-				}
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				d := time.Since(t0)
-				mu.Lock()
-				if resp.StatusCode != http.StatusOK && firstErr == nil {
-					firstErr = fmt.Errorf("GET /availability: %s", resp.Status)
-				}
-				r.availLatency = append(r.availLatency, d)
-				mu.Unlock()
-			}
-		}()
+	for ctx.Err() == nil {
+		t0 := time.Now()
+		resp, err := c.Get(target)
+		if err != nil {
+			continue
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("GET /availability: %s", resp.Status)
+		}
+		r.availLatency = append(r.availLatency, time.Since(t0))
 	}
-	wg.Wait()
-	return firstErr
+	return nil
 }
 
 func percentile(ds []time.Duration, p float64) time.Duration {
