@@ -189,13 +189,50 @@ func setState(tx *gorm.DB, b *Booking, to, action, reason string, by *int64, now
 
 // BookingByID returns a booking with its space, organisation and history.
 func (s *Store) BookingByID(ctx context.Context, id int64) (*Booking, error) {
-	var b Booking
-	// Joins read the space, its site and the organisation with the booking
-	// in one query; the history is a second.
-	err := s.DB.WithContext(ctx).Joins("Space").Joins("Space.Site").Joins("Organisation").
-		Preload("Events", func(db *gorm.DB) *gorm.DB { return db.Joins("By").Order("booking_events.at, booking_events.id") }).
-		First(&b, "bookings.id = ?", id).Error
-	return &b, translate(err, "booking")
+	// Two flat queries: the booking with the names it is shown with, then
+	// its history with who did what. Every booking made is read back this
+	// way, so it avoids nested preloads and their reflection.
+	db := s.DB.WithContext(ctx)
+	var row struct {
+		Booking
+		SpaceName        string
+		SiteID           int64
+		SiteName         string
+		OrganisationName string
+	}
+	err := db.Raw(`SELECT bookings.*, spaces.name AS space_name, spaces.site_id AS site_id,
+			sites.name AS site_name, organisations.name AS organisation_name
+		FROM bookings
+		JOIN spaces ON spaces.id = bookings.space_id
+		JOIN sites ON sites.id = spaces.site_id
+		JOIN organisations ON organisations.id = bookings.organisation_id
+		WHERE bookings.id = ?`, id).Scan(&row).Error
+	if err != nil {
+		return nil, err
+	}
+	if row.ID == 0 {
+		return nil, booking.ErrNotFound
+	}
+	b := row.Booking
+	b.Space = &Space{ID: b.SpaceID, SiteID: row.SiteID, Name: row.SpaceName, Site: &Site{ID: row.SiteID, Name: row.SiteName}}
+	b.Organisation = &Organisation{ID: b.OrganisationID, Name: row.OrganisationName}
+	var events []struct {
+		BookingEvent
+		ByName *string
+	}
+	if err := db.Raw(`SELECT booking_events.*, users.name AS by_name FROM booking_events
+		LEFT JOIN users ON users.id = booking_events.by_user_id
+		WHERE booking_events.booking_id = ? ORDER BY booking_events.at, booking_events.id`, id).Scan(&events).Error; err != nil {
+		return nil, err
+	}
+	b.Events = make([]BookingEvent, len(events))
+	for i, ev := range events {
+		b.Events[i] = ev.BookingEvent
+		if ev.ByName != nil && ev.ByUserID != nil {
+			b.Events[i].By = &User{ID: *ev.ByUserID, Name: *ev.ByName}
+		}
+	}
+	return &b, nil
 }
 
 // SetOpeningWindows replaces a site's windows (spaceID 0) or gives a space
