@@ -65,7 +65,8 @@ type Occurrence struct {
 type Unbooked struct {
 	Date   Date
 	Reason string
-	Closed bool // the space is closed that day, so the date is skipped
+	Closed bool      // the space is closed that day, so the date is skipped
+	With   *Interval // the booking it clashes with, when it does
 }
 
 // SeriesResult is what booking a series did.
@@ -129,12 +130,12 @@ func (s *Service) BookSeries(ctx context.Context, req SeriesRequest) (*SeriesRes
 		var ready []*NewBooking
 		var readyDates []Date
 		for _, d := range dates {
-			nb, reason, closed, err := s.occurrence(tx, req, d, now)
+			nb, u, err := s.occurrence(tx, req, d, now)
 			if err != nil {
 				return err
 			}
-			if reason != "" {
-				result.Unbooked = append(result.Unbooked, Unbooked{Date: d, Reason: reason, Closed: closed})
+			if u != nil {
+				result.Unbooked = append(result.Unbooked, *u)
 				continue
 			}
 			ready = append(ready, nb)
@@ -180,31 +181,33 @@ func (s *Service) BookSeries(ctx context.Context, req SeriesRequest) (*SeriesRes
 }
 
 // occurrence checks one date of a series. A date that cannot be booked
-// gives a reason, and whether it is because the space is closed; only
-// failures of the store itself are errors.
-func (s *Service) occurrence(tx SpaceTx, req SeriesRequest, d Date, now time.Time) (*NewBooking, string, bool, error) {
+// is returned as Unbooked, with the reason; only failures of the store
+// itself are errors.
+func (s *Service) occurrence(tx SpaceTx, req SeriesRequest, d Date, now time.Time) (*NewBooking, *Unbooked, error) {
 	start, err := At(d, req.StartClock, London)
 	if err != nil {
-		return nil, "the start time does not exist that day (the clocks go forward)", false, nil
+		return nil, &Unbooked{Date: d, Reason: "the start time does not exist that day (the clocks go forward)"}, nil
 	}
 	end, err := At(d, req.EndClock, London)
 	if err != nil {
-		return nil, "the end time does not exist that day (the clocks go forward)", false, nil
+		return nil, &Unbooked{Date: d, Reason: "the end time does not exist that day (the clocks go forward)"}, nil
 	}
 	nb, err := s.prepare(tx, req.Request, Interval{Start: start, End: end}, now)
 	if err == nil {
 		err = place(tx, nb, now)
 	}
 	var v *ValidationError
+	var clash *ClashError
 	switch {
 	case err == nil:
-		return nb, "", false, nil
+		return nb, nil, nil
 	case errors.Is(err, ErrOutsideOpeningHours):
-		return nil, "the space is closed then", true, nil
-	case IsClash(err):
-		return nil, err.Error(), false, nil
+		return nil, &Unbooked{Date: d, Reason: "the space is closed then", Closed: true}, nil
+	case errors.As(err, &clash):
+		with := clash.With
+		return nil, &Unbooked{Date: d, Reason: err.Error(), With: &with}, nil
 	case errors.As(err, &v):
-		return nil, v.Fields[0].Message, false, nil
+		return nil, &Unbooked{Date: d, Reason: v.Fields[0].Message}, nil
 	}
-	return nil, "", false, err
+	return nil, nil, err
 }

@@ -130,14 +130,16 @@ type AffectedBooking struct {
 	SpaceName        string
 	OrganisationID   int64
 	OrganisationName string
-	StartsAt         time.Time
-	EndsAt           time.Time
-	State            string
+	// How to reach the group, for the estates team.
+	OrganisationEmail string
+	OrganisationPhone string
+	StartsAt          time.Time
+	EndsAt            time.Time
+	State             string
 }
 
 // CreateClosure stores a closure and returns the active bookings it
-// overlaps (requested, confirmed, and pending payment before the deadline),
-// in order of start. It does not cancel them.
+// overlaps, as ClosureBookings lists them. It does not cancel them.
 func (s *Store) CreateClosure(ctx context.Context, c *Closure, now time.Time) ([]AffectedBooking, error) {
 	c.StartsAt, c.EndsAt = Instant(c.StartsAt), Instant(c.EndsAt)
 	if c.CreatedAt.IsZero() {
@@ -148,22 +150,38 @@ func (s *Store) CreateClosure(ctx context.Context, c *Closure, now time.Time) ([
 		if err := tx.Create(c).Error; err != nil {
 			return translate(err, "closure")
 		}
-		q := tx.Table("bookings").
-			Select("bookings.id, bookings.space_id, spaces.name AS space_name, bookings.organisation_id, "+
-				"organisations.name AS organisation_name, bookings.starts_at, bookings.ends_at, bookings.state").
-			Joins("JOIN spaces ON spaces.id = bookings.space_id").
-			Joins("JOIN organisations ON organisations.id = bookings.organisation_id").
-			Where("bookings.starts_at < ? AND bookings.ends_at > ?", c.EndsAt, c.StartsAt).
-			Where("(bookings.state IN ? OR (bookings.state = ? AND bookings.hold_expires_at > ?))",
-				[]string{booking.Requested, booking.Confirmed}, booking.PendingPayment, Instant(now))
-		if c.SpaceID != nil {
-			q = q.Where("bookings.space_id = ?", *c.SpaceID)
-		} else {
-			q = q.Where("spaces.site_id = ?", *c.SiteID)
-		}
-		return q.Order("bookings.starts_at, bookings.id").Scan(&affected).Error
+		var err error
+		affected, err = closureBookings(tx, c, now)
+		return err
 	})
 	return affected, err
+}
+
+// ClosureBookings lists the active bookings a closure falls on
+// (requested, confirmed, and pending payment before the deadline), in
+// order of start.
+func (s *Store) ClosureBookings(ctx context.Context, c *Closure, now time.Time) ([]AffectedBooking, error) {
+	return closureBookings(s.DB.WithContext(ctx), c, now)
+}
+
+func closureBookings(db *gorm.DB, c *Closure, now time.Time) ([]AffectedBooking, error) {
+	q := db.Table("bookings").
+		Select("bookings.id, bookings.space_id, spaces.name AS space_name, bookings.organisation_id, "+
+			"organisations.name AS organisation_name, organisations.email AS organisation_email, "+
+			"organisations.phone AS organisation_phone, bookings.starts_at, bookings.ends_at, bookings.state").
+		Joins("JOIN spaces ON spaces.id = bookings.space_id").
+		Joins("JOIN organisations ON organisations.id = bookings.organisation_id").
+		Where("bookings.starts_at < ? AND bookings.ends_at > ?", Instant(c.EndsAt), Instant(c.StartsAt)).
+		Where("(bookings.state IN ? OR (bookings.state = ? AND bookings.hold_expires_at > ?))",
+			[]string{booking.Requested, booking.Confirmed}, booking.PendingPayment, Instant(now))
+	if c.SpaceID != nil {
+		q = q.Where("bookings.space_id = ?", *c.SpaceID)
+	} else {
+		q = q.Where("spaces.site_id = ?", *c.SiteID)
+	}
+	var out []AffectedBooking
+	err := q.Order("bookings.starts_at, bookings.id").Scan(&out).Error
+	return out, err
 }
 
 // DeleteClosure removes a closure.

@@ -21,6 +21,10 @@ type BookingFilter struct {
 	// From and To keep the bookings that overlap [From, To).
 	From, To *time.Time
 	Now      time.Time
+	// EndedBy keeps the bookings that ended at or before it.
+	EndedBy *time.Time
+	// Latest lists the latest first.
+	Latest bool
 	// Unless All is set, only bookings of OrganisationIDs or at the sites
 	// in SiteIDs are listed; with neither, none are.
 	All             bool
@@ -73,12 +77,19 @@ func (s *Store) Bookings(ctx context.Context, f BookingFilter, p Page) ([]Bookin
 	if f.To != nil {
 		q = q.Where("starts_at < ?", Instant(*f.To))
 	}
+	if f.EndedBy != nil {
+		q = q.Where("ends_at <= ?", Instant(*f.EndedBy))
+	}
 	var total int64
 	if err := q.Count(&total).Error; err != nil {
 		return nil, 0, err
 	}
+	order := "starts_at, id"
+	if f.Latest {
+		order = "starts_at DESC, id DESC"
+	}
 	var out []Booking
-	err := p.apply(q).Preload("Space.Site").Preload("Organisation").Order("starts_at, id").Find(&out).Error
+	err := p.apply(q).Preload("Space.Site").Preload("Organisation").Order(order).Find(&out).Error
 	return out, total, err
 }
 

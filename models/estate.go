@@ -127,6 +127,8 @@ type SpaceFilter struct {
 	Kind        string
 	MinCapacity int
 	Features    []string // every one of them
+	// Access needs: when set, only spaces that meet them.
+	StepFree, HearingLoop, AccessibleToilet bool
 	// Hidden spaces are listed only for the sites in VisibleSites, or for
 	// every site when AllHidden is set.
 	VisibleSites []int64
@@ -147,6 +149,15 @@ func (s *Store) Spaces(ctx context.Context, f SpaceFilter, p Page) ([]Space, int
 	}
 	for _, feat := range f.Features {
 		q = q.Where("id IN (?)", s.DB.Model(&SpaceFeature{}).Select("space_id").Where("feature = ?", feat))
+	}
+	if f.StepFree {
+		q = q.Where("step_free = ?", true)
+	}
+	if f.HearingLoop {
+		q = q.Where("hearing_loop = ?", true)
+	}
+	if f.AccessibleToilet {
+		q = q.Where("accessible_toilet = ?", true)
 	}
 	switch {
 	case f.AllHidden:

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -111,6 +112,51 @@ func toIntervalsJSON(ivs []booking.Interval) []intervalJSON {
 	return out
 }
 
+// spaceFreeTime is the free time of a space that a booking could take
+// between from and to, for the API and the pages.
+func (s *Server) spaceFreeTime(ctx context.Context, sp *models.Space, from, to time.Time) ([]booking.Interval, error) {
+	free, err := s.store.FreeIntervals(ctx, sp.ID, from, to, s.now())
+	if err != nil {
+		return nil, err
+	}
+	return models.RulesOf(sp).Usable(free), nil
+}
+
+// spaceFree is a space with the free intervals a search found in it.
+type spaceFree struct {
+	Space *models.Space
+	Free  []booking.Interval
+}
+
+// searchAvailability finds the spaces f selects that are free for d
+// somewhere between from and to, each with its free intervals long
+// enough, in the order of f's list; for the API and the pages.
+func (s *Server) searchAvailability(ctx context.Context, f models.SpaceFilter, from, to time.Time, d time.Duration) ([]spaceFree, error) {
+	spaces, _, err := s.store.Spaces(ctx, f, models.Page{})
+	if err != nil {
+		return nil, err
+	}
+	free, err := s.store.FreeIntervalsForSpaces(ctx, spaces, from, to, s.now())
+	if err != nil {
+		return nil, err
+	}
+	var matches []spaceFree
+	for i := range spaces {
+		sp := &spaces[i]
+		rules := models.RulesOf(sp)
+		var fit []booking.Interval
+		for _, iv := range rules.Usable(free[sp.ID]) {
+			if rules.Fits([]booking.Interval{iv}, d) {
+				fit = append(fit, iv)
+			}
+		}
+		if len(fit) > 0 {
+			matches = append(matches, spaceFree{Space: sp, Free: fit})
+		}
+	}
+	return matches, nil
+}
+
 func (s *Server) apiSpaceAvailability() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		sp, err := s.visibleSpace(c)
@@ -124,20 +170,17 @@ func (s *Server) apiSpaceAvailability() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		free, err := s.store.FreeIntervals(c.Request.Context(), sp.ID, from, to, s.now())
+		free, err := s.spaceFreeTime(c.Request.Context(), sp, from, to)
 		if err != nil {
 			s.fail(c, err)
 			return
 		}
-		c.JSON(http.StatusOK, spaceAvailabilityJSON{
-			SpaceID: sp.ID, From: from, To: to, Free: toIntervalsJSON(models.RulesOf(sp).Usable(free)),
-		})
+		c.JSON(http.StatusOK, spaceAvailabilityJSON{SpaceID: sp.ID, From: from, To: to, Free: toIntervalsJSON(free)})
 	}
 }
 
 func (s *Server) apiSearchAvailability() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		ctx := c.Request.Context()
 		var p booking.Problems
 		page := listQuery(c, &p)
 		f := spaceFilter(c, &p)
@@ -147,36 +190,20 @@ func (s *Server) apiSearchAvailability() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		spaces, _, err := s.store.Spaces(ctx, f, models.Page{})
+		found, err := s.searchAvailability(c.Request.Context(), f, from, to, time.Duration(minutes)*time.Minute)
 		if err != nil {
 			s.fail(c, err)
 			return
 		}
-		free, err := s.store.FreeIntervalsForSpaces(ctx, spaces, from, to, s.now())
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		d := time.Duration(minutes) * time.Minute
-		var matches []availableSpaceJSON
-		for i := range spaces {
-			sp := &spaces[i]
-			rules := models.RulesOf(sp)
-			var fit []booking.Interval
-			for _, iv := range rules.Usable(free[sp.ID]) {
-				if rules.Fits([]booking.Interval{iv}, d) {
-					fit = append(fit, iv)
-				}
-			}
-			if len(fit) == 0 {
-				continue
-			}
+		matches := make([]availableSpaceJSON, len(found))
+		for i, m := range found {
+			sp := m.Space
 			full := toSpaceJSON(sp)
-			matches = append(matches, availableSpaceJSON{
+			matches[i] = availableSpaceJSON{
 				Space: availableSpaceSummaryJSON{ID: sp.ID, SiteID: sp.SiteID, SiteName: full.SiteName, Name: sp.Name,
 					Kind: sp.Kind, Capacity: sp.Capacity, Features: full.Features, BookingUnit: sp.BookingUnit},
-				Free: toIntervalsJSON(fit),
-			})
+				Free: toIntervalsJSON(m.Free),
+			}
 		}
 		out := availabilitySearchJSON{Items: []availableSpaceJSON{}, Page: page.Number, PerPage: page.PerPage,
 			Total: int64(len(matches)), From: from, To: to, DurationMinutes: int(minutes)}

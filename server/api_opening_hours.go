@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -164,28 +165,34 @@ func (s *Server) apiGetSiteOpeningHours() gin.HandlerFunc {
 	}
 }
 
+// setSiteOpeningHours replaces a site's weekly opening windows, for the
+// API and the pages. Only the site's estates managers may.
+func (s *Server) setSiteOpeningHours(ctx context.Context, who *principal, siteID int64, in siteOpeningHoursInput) error {
+	if _, err := s.store.SiteByID(ctx, siteID); err != nil {
+		return err
+	}
+	if !who.managesSite(siteID) {
+		return newForbidden("Only this site's estates managers can change its opening hours.")
+	}
+	var p booking.Problems
+	if in.Windows == nil {
+		p.Add("windows", "Give the site's weekly opening windows; an empty list closes it every day")
+	}
+	ws := parseOpeningWindows(&p, in.Windows)
+	if err := p.Err(); err != nil {
+		return err
+	}
+	return s.store.SetOpeningWindows(ctx, siteID, 0, ws)
+}
+
 func (s *Server) apiSetSiteOpeningHours() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ctx := c.Request.Context()
 		id, in, err := pathAndBody[siteOpeningHoursInput](c, "id")
 		if err == nil {
-			_, err = s.store.SiteByID(ctx, id)
-		}
-		if err == nil && !currentPrincipal(c).managesSite(id) {
-			err = newForbidden("Only this site's estates managers can change its opening hours.")
+			err = s.setSiteOpeningHours(ctx, currentPrincipal(c), id, in)
 		}
 		var ws []booking.Window
-		if err == nil {
-			var p booking.Problems
-			if in.Windows == nil {
-				p.Add("windows", "Give the site's weekly opening windows; an empty list closes it every day")
-			}
-			ws = parseOpeningWindows(&p, in.Windows)
-			err = p.Err()
-		}
-		if err == nil {
-			err = s.store.SetOpeningWindows(ctx, id, 0, ws)
-		}
 		if err == nil {
 			ws, err = s.store.SiteOpeningWindows(ctx, id)
 		}
@@ -222,42 +229,46 @@ func (s *Server) apiGetSpaceOpeningHours() gin.HandlerFunc {
 	}
 }
 
+// setSpaceOpeningHours gives a space hours of its own, or sends it back to
+// its site's, for the API and the pages. Only the estates managers of its
+// site may; hidden spaces do not exist for anyone else.
+func (s *Server) setSpaceOpeningHours(ctx context.Context, who *principal, spaceID int64, in spaceOpeningHoursInput) (*models.Space, error) {
+	sp, err := s.store.SpaceByID(ctx, spaceID)
+	switch {
+	case err != nil:
+		return nil, err
+	case sp.Visibility != "public" && !who.managesSite(sp.SiteID):
+		return nil, booking.ErrNotFound
+	case !who.managesSite(sp.SiteID):
+		return nil, newForbidden("Only the estates managers of this space's site can change its opening hours.")
+	}
+	var p booking.Problems
+	switch {
+	case in.UseSiteHours && in.Windows != nil:
+		p.Add("use_site_hours", "Send windows for hours of the space's own, or use_site_hours to follow its site's; not both")
+	case !in.UseSiteHours && in.Windows == nil:
+		p.Add("windows", "Give the space's weekly opening windows, or use_site_hours: true to follow its site's")
+	}
+	ws := parseOpeningWindows(&p, in.Windows)
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	if in.UseSiteHours {
+		err = s.store.UseSiteOpeningHours(ctx, sp.ID)
+		sp.OwnOpeningHours = false
+	} else {
+		err = s.store.SetOpeningWindows(ctx, sp.SiteID, sp.ID, ws)
+		sp.OwnOpeningHours = true
+	}
+	return sp, err
+}
+
 func (s *Server) apiSetSpaceOpeningHours() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		ctx := c.Request.Context()
-		who := currentPrincipal(c)
 		id, in, err := pathAndBody[spaceOpeningHoursInput](c, "id")
 		var sp *models.Space
 		if err == nil {
-			sp, err = s.store.SpaceByID(ctx, id)
-		}
-		switch {
-		case err != nil:
-		case sp.Visibility != "public" && !who.managesSite(sp.SiteID):
-			err = booking.ErrNotFound
-		case !who.managesSite(sp.SiteID):
-			err = newForbidden("Only the estates managers of this space's site can change its opening hours.")
-		}
-		var ws []booking.Window
-		if err == nil {
-			var p booking.Problems
-			switch {
-			case in.UseSiteHours && in.Windows != nil:
-				p.Add("use_site_hours", "Send windows for hours of the space's own, or use_site_hours to follow its site's; not both")
-			case !in.UseSiteHours && in.Windows == nil:
-				p.Add("windows", "Give the space's weekly opening windows, or use_site_hours: true to follow its site's")
-			}
-			ws = parseOpeningWindows(&p, in.Windows)
-			err = p.Err()
-		}
-		switch {
-		case err != nil:
-		case in.UseSiteHours:
-			err = s.store.UseSiteOpeningHours(ctx, sp.ID)
-			sp.OwnOpeningHours = false
-		default:
-			err = s.store.SetOpeningWindows(ctx, sp.SiteID, sp.ID, ws)
-			sp.OwnOpeningHours = true
+			sp, err = s.setSpaceOpeningHours(c.Request.Context(), currentPrincipal(c), id, in)
 		}
 		if err != nil {
 			s.fail(c, err)

@@ -314,11 +314,11 @@ func (s *Server) apiGetSeries() gin.HandlerFunc {
 }
 
 // cancelSeries cancels a series' sessions still to come, all of them or
-// those on and after a date, for the API and the pages. One session is
-// cancelled through its booking.
-func (s *Server) cancelSeries(ctx context.Context, who *principal, id int64, in seriesCancelInput) (*models.Series, error) {
+// those on and after a date, for the API and the pages, and says how many
+// it cancelled. One session is cancelled through its booking.
+func (s *Server) cancelSeries(ctx context.Context, who *principal, id int64, in seriesCancelInput) (*models.Series, int, error) {
 	if _, err := s.visibleSeries(ctx, who, id); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var p booking.Problems
 	checkOption(&p, "scope", in.Scope, cancelScopes)
@@ -332,12 +332,14 @@ func (s *Server) cancelSeries(ctx context.Context, who *principal, id int64, in 
 	reason := strings.TrimSpace(in.Reason)
 	checkText(&p, "reason", reason, false, maxNoteLength)
 	if err := p.Err(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	if _, err := s.store.CancelSeries(ctx, id, from, reason, who.User.ID, s.now()); err != nil {
-		return nil, err
+	n, err := s.store.CancelSeries(ctx, id, from, reason, who.User.ID, s.now())
+	if err != nil {
+		return nil, 0, err
 	}
-	return s.store.SeriesByID(ctx, id)
+	sr, err := s.store.SeriesByID(ctx, id)
+	return sr, n, err
 }
 
 func (s *Server) apiCancelSeries() gin.HandlerFunc {
@@ -349,7 +351,7 @@ func (s *Server) apiCancelSeries() gin.HandlerFunc {
 		}
 		var sr *models.Series
 		if err == nil {
-			sr, err = s.cancelSeries(c.Request.Context(), currentPrincipal(c), id, in)
+			sr, _, err = s.cancelSeries(c.Request.Context(), currentPrincipal(c), id, in)
 		}
 		if err != nil {
 			s.fail(c, err)

@@ -41,9 +41,22 @@ func (p *pages) funcs() template.FuncMap {
 		"dict":              dict,
 		"describedBy":       describedBy,
 		"join":              strings.Join,
+		"lower":             strings.ToLower,
+		"prepend":           prependOption,
+		"eventLabel":        eventLabel,
+		"plural":            plural,
 		"inc":               func(i int) int { return i + 1 },
 		"people":            formatPeople,
 		"notice":            formatNotice,
+		"stateLabel":        booking.StateLabel,
+		"stateTag":          stateTag,
+		"purposeLabel":      booking.PurposeLabel,
+		"clock":             formatClock,
+		"time":              formatTime,
+		"span":              formatSpan,
+		"day":               formatDay,
+		"dateOf":            formatDateOf,
+		"dateShort":         formatDateShort,
 	}
 }
 
@@ -170,6 +183,44 @@ func verificationTag(state string) string {
 		return "nhsuk-tag--red"
 	}
 	return "nhsuk-tag--yellow"
+}
+
+// prependOption puts an option, like "Choose an organisation", before a
+// list of options.
+func prependOption(value, label string, opts []booking.Option) []booking.Option {
+	return append([]booking.Option{{Value: value, Label: label}}, opts...)
+}
+
+// eventLabel says what a change in a booking's history was.
+func eventLabel(action string) string {
+	switch action {
+	case "create":
+		return "Booked"
+	case booking.ActionApprove:
+		return "Approved"
+	case booking.ActionDecline:
+		return "Declined"
+	case booking.ActionCancel:
+		return "Cancelled"
+	case "expire":
+		return "Hold ran out"
+	}
+	return action
+}
+
+// stateTag is the NHS.UK tag colour for a booking state.
+func stateTag(state string) string {
+	switch state {
+	case booking.Confirmed:
+		return "nhsuk-tag--green"
+	case booking.Requested:
+		return "nhsuk-tag--yellow"
+	case booking.PendingPayment:
+		return "nhsuk-tag--blue"
+	case booking.Declined:
+		return "nhsuk-tag--red"
+	}
+	return "nhsuk-tag--grey"
 }
 
 // dict builds a map from key and value pairs, to pass several values to a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -100,6 +101,16 @@ func spaceFormValues(name string) url.Values {
 		"booking_unit": {"hour"}, "granularity_minutes": {"30"}, "min_minutes": {"60"}, "max_minutes": {"240"},
 		"notice_hours": {"24"}, "horizon_days": {"90"}, "buffer_minutes": {"10"},
 		"approval_mode": {"auto"}, "rate": {"12.50"}, "visibility": {"public"},
+	}
+}
+
+// bookFormValues is the booking form filled in for one booking of an hour
+// or so on a date, for an organisation.
+func bookFormValues(orgID int64, d booking.Date, start, end string) url.Values {
+	return url.Values{
+		"organisation_id": {itoa(orgID)}, "date-day": {strconv.Itoa(d.Day)}, "date-month": {strconv.Itoa(int(d.Month))},
+		"date-year": {strconv.Itoa(d.Year)}, "start": {start}, "end": {end}, "purpose": {"community"},
+		"attendees": {"3"}, "notes": {""}, "repeat": {repeatOnce}, "policy": {booking.AllOrNothing},
 	}
 }
 

@@ -222,4 +222,137 @@ var pageRouteCases = []routeCase{
 		},
 		want: pageStaffOnly(pageSaved, http.StatusUnauthorized),
 	},
+	{
+		method: http.MethodGet, pattern: "/find-a-space",
+		call: func(e *env, role string) *response {
+			e.openAllDay()
+			return e.getPage("/find-a-space?date=2026-12-01&start=10:00&duration=60", role)
+		},
+		want: pageStatuses(http.StatusOK, nil),
+	},
+	{
+		method: http.MethodGet, pattern: "/spaces/:id/book",
+		call: func(e *env, role string) *response { return e.getPage("/spaces/"+itoa(e.spaceA.ID)+"/book", role) },
+		want: pageStatuses(http.StatusOK, map[string]int{
+			anonymous: pageToSignIn, asOtherMgr: pageForbidden, asLinkWorker: pageForbidden,
+		}),
+	},
+	{
+		// Members book for their organisation, siteA's manager and admins
+		// on orgA's behalf; each in a slot of its own.
+		method: http.MethodPost, pattern: "/spaces/:id/book",
+		call: func(e *env, role string) *response {
+			e.openAllDay()
+			org := e.orgA
+			if role == asOtherMember {
+				org = e.orgB
+			}
+			return e.postForm("/spaces/"+itoa(e.spaceA.ID)+"/book", role, bookFormValues(org.ID, roleDay(role), "10:00", "11:00"))
+		},
+		want: pageStatuses(pageSaved, map[string]int{
+			anonymous: http.StatusUnauthorized, asOtherMgr: pageForbidden, asLinkWorker: pageForbidden,
+		}),
+	},
+	{
+		method: http.MethodGet, pattern: "/organisations/:id/bookings",
+		call: func(e *env, role string) *response {
+			e.seedBooking(role)
+			return e.getPage("/organisations/"+itoa(e.orgA.ID)+"/bookings", role)
+		},
+		want: pageStatuses(http.StatusOK, map[string]int{
+			anonymous: pageToSignIn, asLinkWorker: http.StatusNotFound, asOtherMember: http.StatusNotFound,
+		}),
+	},
+	{
+		method: http.MethodGet, pattern: "/bookings/:id",
+		call: func(e *env, role string) *response { return e.getPage("/bookings/"+itoa(e.seedBooking(role)), role) },
+		want: pageBookingStatuses(http.StatusOK, pageToSignIn),
+	},
+	{
+		method: http.MethodGet, pattern: "/bookings/:id/cancel",
+		call: func(e *env, role string) *response {
+			return e.getPage("/bookings/"+itoa(e.seedBooking(role))+"/cancel", role)
+		},
+		want: pageBookingStatuses(http.StatusOK, pageToSignIn),
+	},
+	{
+		method: http.MethodPost, pattern: "/bookings/:id/cancel",
+		call: func(e *env, role string) *response {
+			return e.postForm("/bookings/"+itoa(e.seedBooking(role))+"/cancel", role, url.Values{"reason": {"Not needed"}})
+		},
+		want: pageBookingStatuses(pageSaved, http.StatusUnauthorized),
+	},
+	{
+		method: http.MethodGet, pattern: "/series/:id",
+		call: func(e *env, role string) *response { return e.getPage("/series/"+itoa(e.seedSeries(role)), role) },
+		want: pageBookingStatuses(http.StatusOK, pageToSignIn),
+	},
+	{
+		method: http.MethodGet, pattern: "/series/:id/cancel",
+		call: func(e *env, role string) *response {
+			return e.getPage("/series/"+itoa(e.seedSeries(role))+"/cancel", role)
+		},
+		want: pageBookingStatuses(http.StatusOK, pageToSignIn),
+	},
+	{
+		method: http.MethodPost, pattern: "/series/:id/cancel",
+		call: func(e *env, role string) *response {
+			return e.postForm("/series/"+itoa(e.seedSeries(role))+"/cancel", role, url.Values{"scope": {"all"}})
+		},
+		want: pageBookingStatuses(pageSaved, http.StatusUnauthorized),
+	},
+	{
+		method: http.MethodGet, pattern: "/manage/requests",
+		call: func(e *env, role string) *response {
+			e.seedBooking(role)
+			return e.getPage("/manage/requests", role)
+		},
+		want: pageStaffOnly(http.StatusOK, pageToSignIn),
+	},
+	{
+		method: http.MethodPost, pattern: "/manage/bookings/:id/approve",
+		call: func(e *env, role string) *response {
+			return e.postForm("/manage/bookings/"+itoa(e.seedBooking(role))+"/approve", role, nil)
+		},
+		want: pageDecideStatuses(),
+	},
+	{
+		method: http.MethodPost, pattern: "/manage/bookings/:id/decline",
+		call: func(e *env, role string) *response {
+			return e.postForm("/manage/bookings/"+itoa(e.seedBooking(role))+"/decline", role, url.Values{"reason": {"The room is being painted"}})
+		},
+		want: pageDecideStatuses(),
+	},
+	{
+		method: http.MethodPost, pattern: "/manage/series/:id/approve",
+		call: func(e *env, role string) *response {
+			return e.postForm("/manage/series/"+itoa(e.seedSeries(role))+"/approve", role, nil)
+		},
+		want: pageDecideStatuses(),
+	},
+	{
+		method: http.MethodPost, pattern: "/manage/series/:id/decline",
+		call: func(e *env, role string) *response {
+			return e.postForm("/manage/series/"+itoa(e.seedSeries(role))+"/decline", role, url.Values{"reason": {"The room is being painted"}})
+		},
+		want: pageDecideStatuses(),
+	},
+}
+
+// pageBookingStatuses is def for those who see a booking of orgA at
+// siteA: admins, siteA's manager and orgA's members; it does not exist for
+// other accounts, and anonymous visitors get anon.
+func pageBookingStatuses(def, anon int) map[string]int {
+	return pageStatuses(http.StatusNotFound, map[string]int{
+		anonymous: anon, asAdmin: def, asManager: def, asOrgAdmin: def, asBooker: def,
+	})
+}
+
+// pageDecideStatuses are the answers to approving or declining a request
+// at siteA: done by admins and siteA's manager, not found for the other
+// site's manager, refused for everyone else.
+func pageDecideStatuses() map[string]int {
+	return pageStatuses(pageForbidden, map[string]int{
+		anonymous: http.StatusUnauthorized, asAdmin: pageSaved, asManager: pageSaved, asOtherMgr: http.StatusNotFound,
+	})
 }

@@ -91,6 +91,7 @@ func (s *Server) routes(r *gin.Engine) {
 	r.POST("/sign-out", s.signOutSubmit())
 	r.GET("/register", s.registerPage())
 	r.POST("/register", s.registerSubmit())
+	r.GET("/find-a-space", s.findPage())
 	r.GET("/sites", s.sitesPage())
 	r.GET("/sites/:id", s.sitePage())
 	r.GET("/spaces/:id", s.spacePage())
@@ -102,6 +103,19 @@ func (s *Server) routes(r *gin.Engine) {
 	pages.GET("/organisations/:id", s.organisationPage())
 	pages.POST("/organisations/:id/members", s.memberAddSubmit())
 	pages.POST("/organisations/:id/members/:user_id/remove", s.memberRemoveSubmit())
+
+	// Booking pages: members book for their organisations, a site's
+	// estates managers on a group's behalf; bookings and series are seen
+	// and cancelled by their organisation and the site's managers.
+	pages.GET("/spaces/:id/book", s.bookPage())
+	pages.POST("/spaces/:id/book", s.bookSubmit())
+	pages.GET("/organisations/:id/bookings", s.organisationBookingsPage())
+	pages.GET("/bookings/:id", s.bookingPage())
+	pages.GET("/bookings/:id/cancel", s.bookingCancelPage())
+	pages.POST("/bookings/:id/cancel", s.bookingCancelSubmit())
+	pages.GET("/series/:id", s.seriesPage())
+	pages.GET("/series/:id/cancel", s.seriesCancelPage())
+	pages.POST("/series/:id/cancel", s.seriesCancelSubmit())
 
 	// Pages for the estate's staff: estates managers change their own sites
 	// only, and verify organisations.
@@ -115,6 +129,11 @@ func (s *Server) routes(r *gin.Engine) {
 	manage.GET("/organisations", s.manageOrganisationsPage())
 	manage.GET("/organisations/:id", s.manageOrganisationPage())
 	manage.POST("/organisations/:id/verification", s.verificationSubmit())
+	manage.GET("/requests", s.requestsPage())
+	manage.POST("/bookings/:id/approve", s.decideBookingSubmit(booking.ActionApprove))
+	manage.POST("/bookings/:id/decline", s.decideBookingSubmit(booking.ActionDecline))
+	manage.POST("/series/:id/approve", s.decideSeriesSubmit(booking.ActionApprove))
+	manage.POST("/series/:id/decline", s.decideSeriesSubmit(booking.ActionDecline))
 
 	// Pages for platform admins.
 	adminPages := r.Group("/manage", s.withRole(booking.RoleAdmin))

@@ -1,0 +1,72 @@
+package server
+
+import (
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/common-room/commonroom/booking"
+	"github.com/common-room/commonroom/models"
+	"github.com/gin-gonic/gin"
+)
+
+// bookingPageData is one booking as its organisation and the site's
+// estates managers see it, with what they may do next.
+type bookingPageData struct {
+	Booking   *models.Booking
+	State     string
+	CanCancel bool
+	// Decide offers the site's estates managers approve and decline;
+	// Reason is a decline reason as typed.
+	Decide bool
+	Reason string
+}
+
+// loadBooking reads the booking in the URL for someone who may see it.
+func (s *Server) loadBooking(c *gin.Context) (*models.Booking, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	return s.visibleBooking(c.Request.Context(), currentPrincipal(c), id)
+}
+
+// active reports whether a booking still holds its time and has not
+// started, so it can be cancelled.
+func active(b *models.Booking, now time.Time) bool {
+	return slices.Contains(booking.BlockingStates, stateAt(b, now)) && b.StartsAt.After(now)
+}
+
+func (s *Server) bookingPage() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		b, err := s.loadBooking(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		s.renderBooking(c, http.StatusOK, b, &view{}, "")
+	}
+}
+
+// renderBooking shows a booking, with v's problems and the decline reason
+// as typed.
+func (s *Server) renderBooking(c *gin.Context, status int, b *models.Booking, v *view, reason string) {
+	who, now := currentPrincipal(c), s.now()
+	d := bookingPageData{Booking: b, State: stateAt(b, now), CanCancel: active(b, now), Reason: reason}
+	d.Decide = d.State == booking.Requested && who.managesSite(b.Space.SiteID)
+	v.Title, v.Data = "Booking on "+formatDay(b.StartsAt), d
+	v.Back = bookingBack(who, b)
+	s.render(c, status, "booking", v)
+}
+
+// bookingBack leads from a booking to where its viewer lists bookings.
+func bookingBack(who *principal, b *models.Booking) *link {
+	switch {
+	case who.orgRole(b.OrganisationID) != "":
+		return &link{Href: "/organisations/" + itoa(b.OrganisationID) + "/bookings", Text: "Bookings of " + b.Organisation.Name}
+	case b.State == booking.Requested:
+		return &link{Href: "/manage/requests", Text: "Requests waiting for approval"}
+	}
+	return &link{Href: "/manage/sites/" + itoa(b.Space.SiteID) + "/week?week=" + booking.DateOf(b.StartsAt, booking.London).String(),
+		Text: "Week at " + b.Space.Site.Name}
+}
