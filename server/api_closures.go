@@ -245,16 +245,22 @@ func (s *Server) apiCreateClosure() gin.HandlerFunc {
 	}
 }
 
+// deleteClosure removes the closure named in the path, for the API and the
+// pages. Only its site's estates managers may.
+func (s *Server) deleteClosure(c *gin.Context) (*models.ClosureView, error) {
+	cl, err := s.visibleClosure(c)
+	if err == nil && !currentPrincipal(c).managesSite(cl.InSiteID) {
+		err = newForbidden("Only this site's estates managers can remove its closures.")
+	}
+	if err == nil {
+		err = s.store.DeleteClosure(c.Request.Context(), cl.ID)
+	}
+	return cl, err
+}
+
 func (s *Server) apiDeleteClosure() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		cl, err := s.visibleClosure(c)
-		if err == nil && !currentPrincipal(c).managesSite(cl.InSiteID) {
-			err = newForbidden("Only this site's estates managers can remove its closures.")
-		}
-		if err == nil {
-			err = s.store.DeleteClosure(c.Request.Context(), cl.ID)
-		}
-		if err != nil {
+		if _, err := s.deleteClosure(c); err != nil {
 			s.fail(c, err)
 			return
 		}

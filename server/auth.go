@@ -115,6 +115,19 @@ func (p *principal) orgRole(orgID int64) string {
 	return p.Access.OrgRoles[orgID]
 }
 
+// orgIDs are the organisations the account belongs to, in order.
+func (p *principal) orgIDs() []int64 {
+	if p == nil {
+		return nil
+	}
+	ids := make([]int64, 0, len(p.Access.OrgRoles))
+	for id := range p.Access.OrgRoles {
+		ids = append(ids, id)
+	}
+	sortIDs(ids)
+	return ids
+}
+
 func (p *principal) isOrgAdmin(orgID int64) bool { return p.orgRole(orgID) == booking.OrgAdmin }
 
 func currentPrincipal(c *gin.Context) *principal {

@@ -18,7 +18,7 @@ func TestPageLayout(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.step(t, "the body starts with the js-enabled script the CSP allows", func(t *testing.T) {
 			r := e.getPage("/sites", anonymous).wantStatus(http.StatusOK).wantBody(
-				`<html lang="en-GB">`, "<title>Find a space – Common Room</title>",
+				`<html lang="en-GB">`, "<title>Buildings – Common Room</title>",
 				"<body>\n<script>"+jsEnabledScript+"</script>\n<a class=\"nhsuk-skip-link\"",
 				`<main class="nhsuk-main-wrapper" id="maincontent">`, `class="nhsuk-footer"`,
 				`href="`+e.srv.pages.assetURL("nhsuk/nhsuk-frontend.min.css")+`"`,
@@ -35,13 +35,21 @@ func TestPageLayout(t *testing.T) {
 			nav := `<a class="nhsuk-header__navigation-link" href="/register">`
 			e.getPage("/", anonymous).wantBody(`href="/sign-in">Sign in</a>`, nav).
 				wantNoBody("Sign out", "Organisations to verify", "Your organisation")
-			e.getPage("/", asManager).wantBody("estates manager", `action="/sign-out"`, "Organisations to verify").
-				wantNoBody(`href="/organisations"`, nav)
-			e.getPage("/", asBooker).wantBody(`href="/organisations">Your organisation</a>`, "Register another organisation", nav).
-				wantNoBody("Organisations to verify")
+			e.getPage("/", asManager).wantBody("estates manager", `action="/sign-out"`, "Organisations to verify",
+				`<a class="nhsuk-header__navigation-link" href="/manage/requests">Requests</a>`).
+				wantNoBody(`href="/organisations"`, nav, "Your bookings")
+			e.getPage("/", asBooker).wantBody(`href="/organisations">Your organisation</a>`, "Register another organisation", nav,
+				`href="/organisations/`+itoa(e.orgA.ID)+`/bookings">Your bookings</a>`).
+				wantNoBody("Organisations to verify", "/manage/requests")
 		})
 		e.step(t, "the current section is marked in the navigation", func(t *testing.T) {
-			e.getPage("/sites/"+itoa(e.siteA.ID), anonymous).wantBody(`href="/sites" aria-current="page"`)
+			e.getPage("/sites/"+itoa(e.siteA.ID), anonymous).wantBody(`href="/find-a-space" aria-current="page"`)
+			e.getPage("/find-a-space", anonymous).wantBody(`href="/find-a-space" aria-current="page"`)
+			r := e.getPage("/organisations/"+itoa(e.orgA.ID)+"/bookings", asBooker).
+				wantBody(`href="/organisations/` + itoa(e.orgA.ID) + `/bookings" aria-current="page"`)
+			if n := strings.Count(r.Body.String(), "nhsuk-header__navigation-item--current"); n != 1 {
+				t.Errorf("%d navigation items are current", n)
+			}
 		})
 		e.step(t, "unknown pages and methods get NHS.UK error pages", func(t *testing.T) {
 			e.getPage("/no/such/page", anonymous).wantStatus(http.StatusNotFound).

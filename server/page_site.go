@@ -12,6 +12,7 @@ type sitePageData struct {
 	Site    *models.Site
 	Spaces  []models.Space
 	Manages bool
+	Hours   []string // when its spaces can be booked, a line a day
 }
 
 func (s *Server) sitePage() gin.HandlerFunc {
@@ -34,10 +35,15 @@ func (s *Server) sitePage() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
+		windows, err := s.store.SiteOpeningWindows(ctx, site.ID)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
 		s.render(c, http.StatusOK, "site", &view{
 			Title: site.Name,
-			Back:  &link{Href: "/sites", Text: "All sites"},
-			Data:  sitePageData{Site: site, Spaces: spaces, Manages: who.managesSite(site.ID)},
+			Back:  &link{Href: "/sites", Text: "All buildings"},
+			Data:  sitePageData{Site: site, Spaces: spaces, Manages: who.managesSite(site.ID), Hours: hoursLines(windows)},
 		})
 	}
 }

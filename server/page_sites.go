@@ -87,6 +87,6 @@ func (s *Server) sitesPage() gin.HandlerFunc {
 		if int64(d.Page*sitesPerPage) < total {
 			d.Next = pageURL(d.Page + 1)
 		}
-		s.render(c, http.StatusOK, "sites", &view{Title: "Find a space", Data: d})
+		s.render(c, http.StatusOK, "sites", &view{Title: "Buildings", Data: d})
 	}
 }

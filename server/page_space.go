@@ -20,7 +20,8 @@ type spacePageData struct {
 	Week     weekLinks
 	Days     []dayPlan
 	Range    clockRange
-	Book     string // the booking form
+	Book     string   // the booking form
+	Hours    []string // when it can be booked, a line a day
 }
 
 // spacePage shows a space and a week of its availability; hidden spaces
@@ -44,7 +45,7 @@ func (s *Server) spacePage() gin.HandlerFunc {
 		d := spacePageData{
 			Space: sp, Features: toSpaceJSON(sp).Features, Manages: currentPrincipal(c).managesSite(sp.SiteID),
 			Hourly: sp.BookingUnit == "hour", Week: newWeekLinks("/spaces/"+itoa(sp.ID), start, now),
-			Range: barRange(facts), Book: "/spaces/" + itoa(sp.ID) + "/book",
+			Range: barRange(facts), Book: "/spaces/" + itoa(sp.ID) + "/book", Hours: hoursLines(facts.Windows),
 		}
 		d.Days = planWeek(start, facts, d.Range, bookHref(sp))
 		siteName := ""

@@ -91,6 +91,53 @@ func (d dayPlan) AllDay(iv booking.Interval) bool {
 	return !iv.Start.After(dayStart(d.Date)) && !iv.End.Before(dayStart(d.Date.AddDays(1)))
 }
 
+// Summary says in words what the day's bar draws, for screen readers:
+// when it is open, closed, booked (and by whom, for the site's managers)
+// and free.
+func (d dayPlan) Summary() string {
+	span := func(iv booking.Interval) string {
+		if d.AllDay(iv) {
+			return "all day"
+		}
+		return formatSpan(iv)
+	}
+	var parts []string
+	if len(d.Open) == 0 {
+		parts = append(parts, "Not open.")
+	} else {
+		var open []string
+		for _, iv := range d.Open {
+			open = append(open, span(iv))
+		}
+		parts = append(parts, "Open "+strings.Join(open, " and ")+".")
+	}
+	for _, cl := range d.Closed {
+		parts = append(parts, "Closed "+span(cl.Interval)+": "+cl.Reason+".")
+	}
+	for _, b := range d.Booked {
+		what := "Booked"
+		if b.State != "" && b.State != booking.Confirmed {
+			what = booking.StateLabel(b.State) + ":"
+		}
+		text := what + " " + span(b.Interval)
+		if b.Org != "" {
+			text += " by " + b.Org
+		}
+		parts = append(parts, text+".")
+	}
+	switch {
+	case len(d.Free) > 0:
+		var free []string
+		for _, f := range d.Free {
+			free = append(free, span(f.Interval))
+		}
+		parts = append(parts, "Free "+strings.Join(free, ", ")+".")
+	case len(d.Open) > 0:
+		parts = append(parts, "No free time.")
+	}
+	return strings.Join(parts, " ")
+}
+
 // clockRange is the part of each day a bar draws, in minutes after
 // midnight on the wall clock.
 type clockRange struct{ From, To booking.Clock }

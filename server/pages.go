@@ -173,24 +173,40 @@ func (s *Server) render(c *gin.Context, status int, page string, v *view) {
 	}
 }
 
-// navFor lists the header's links for the signed-in account, if any.
+// navFor lists the header's links for the signed-in account, if any. The
+// current one is the longest that the page's path falls under; finding a
+// space covers the buildings and spaces too.
 func navFor(who *principal, current string) []navItem {
-	items := []navItem{{Href: "/sites", Text: "Find a space"}}
+	items := []navItem{{Href: "/find-a-space", Text: "Find a space"}}
 	if who.isStaff() {
-		items = append(items, navItem{Href: "/manage/organisations", Text: "Organisations to verify"})
+		items = append(items,
+			navItem{Href: "/manage/requests", Text: "Requests"},
+			navItem{Href: "/manage/organisations", Text: "Organisations to verify"})
 	}
-	if who != nil && len(who.Access.OrgRoles) > 0 {
-		text := "Your organisation"
-		if len(who.Access.OrgRoles) > 1 {
-			text = "Your organisations"
-		}
-		items = append(items, navItem{Href: "/organisations", Text: text})
+	switch n := len(who.orgIDs()); {
+	case n == 1:
+		items = append(items,
+			navItem{Href: "/organisations/" + itoa(who.orgIDs()[0]) + "/bookings", Text: "Your bookings"},
+			navItem{Href: "/organisations", Text: "Your organisation"})
+	case n > 1:
+		// Each organisation's page leads to its bookings.
+		items = append(items, navItem{Href: "/organisations", Text: "Your organisations"})
 	}
 	if !who.isStaff() {
 		items = append(items, navItem{Href: "/register", Text: "Register an organisation"})
 	}
-	for i := range items {
-		items[i].Current = current == items[i].Href || strings.HasPrefix(current, items[i].Href+"/")
+	under := func(prefix string) bool { return current == prefix || strings.HasPrefix(current, prefix+"/") }
+	best := -1
+	for i, it := range items {
+		if under(it.Href) && (best < 0 || len(it.Href) > len(items[best].Href)) {
+			best = i
+		}
+	}
+	if best < 0 && (under("/sites") || under("/spaces")) {
+		best = 0
+	}
+	if best >= 0 {
+		items[best].Current = true
 	}
 	return items
 }

@@ -5,9 +5,11 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/common-room/commonroom/booking"
 	"github.com/common-room/commonroom/frontend"
+	"github.com/common-room/commonroom/models"
 )
 
 // pageStatuses is def for every role, except those named in the overrides.
@@ -337,6 +339,88 @@ var pageRouteCases = []routeCase{
 		},
 		want: pageDecideStatuses(),
 	},
+	{
+		method: http.MethodGet, pattern: "/manage/sites/:id/opening-hours",
+		call: func(e *env, role string) *response {
+			return e.getPage("/manage/sites/"+itoa(e.siteA.ID)+"/opening-hours", role)
+		},
+		want: pageSiteManagersOnly(http.StatusOK, pageToSignIn),
+	},
+	{
+		method: http.MethodPost, pattern: "/manage/sites/:id/opening-hours",
+		call: func(e *env, role string) *response {
+			return e.postForm("/manage/sites/"+itoa(e.siteA.ID)+"/opening-hours", role,
+				url.Values{"monday-opens-1": {"09:00"}, "monday-closes-1": {"17:00"}})
+		},
+		want: pageSiteManagersOnly(pageSaved, http.StatusUnauthorized),
+	},
+	{
+		method: http.MethodGet, pattern: "/manage/spaces/:id/opening-hours",
+		call: func(e *env, role string) *response {
+			return e.getPage("/manage/spaces/"+itoa(e.spaceA.ID)+"/opening-hours", role)
+		},
+		want: pageSiteManagersOnly(http.StatusOK, pageToSignIn),
+	},
+	{
+		method: http.MethodPost, pattern: "/manage/spaces/:id/opening-hours",
+		call: func(e *env, role string) *response {
+			return e.postForm("/manage/spaces/"+itoa(e.spaceA.ID)+"/opening-hours", role,
+				url.Values{"source": {"space"}, "saturday-opens-1": {"10:00"}, "saturday-closes-1": {"16:00"}})
+		},
+		want: pageSiteManagersOnly(pageSaved, http.StatusUnauthorized),
+	},
+	{
+		method: http.MethodGet, pattern: "/manage/sites/:id/week",
+		call: func(e *env, role string) *response {
+			e.seedBooking(role)
+			return e.getPage("/manage/sites/"+itoa(e.siteA.ID)+"/week?week=2026-11-30", role)
+		},
+		want: pageSiteManagersOnly(http.StatusOK, pageToSignIn),
+	},
+	{
+		method: http.MethodGet, pattern: "/manage/sites/:id/closures",
+		call: func(e *env, role string) *response {
+			return e.getPage("/manage/sites/"+itoa(e.siteA.ID)+"/closures", role)
+		},
+		want: pageSiteManagersOnly(http.StatusOK, pageToSignIn),
+	},
+	{
+		method: http.MethodPost, pattern: "/manage/sites/:id/closures",
+		call: func(e *env, role string) *response {
+			d := roleDay(role)
+			return e.postForm("/manage/sites/"+itoa(e.siteA.ID)+"/closures", role, url.Values{
+				"space": {""}, "from-day": {strconv.Itoa(d.Day)}, "from-month": {strconv.Itoa(int(d.Month))},
+				"from-year": {strconv.Itoa(d.Year)}, "reason": {"Boiler repair"},
+			})
+		},
+		want: pageSiteManagersOnly(pageSaved, http.StatusUnauthorized),
+	},
+	{
+		method: http.MethodGet, pattern: "/manage/closures/:id",
+		call: func(e *env, role string) *response {
+			return e.getPage("/manage/closures/"+itoa(e.seedClosure(role)), role)
+		},
+		want: pageSiteManagersOnly(http.StatusOK, pageToSignIn),
+	},
+	{
+		method: http.MethodPost, pattern: "/manage/closures/:id/delete",
+		call: func(e *env, role string) *response {
+			return e.postForm("/manage/closures/"+itoa(e.seedClosure(role))+"/delete", role, nil)
+		},
+		want: pageSiteManagersOnly(pageSaved, http.StatusUnauthorized),
+	},
+}
+
+// seedClosure closes siteA on the role's own day and returns the
+// closure's id.
+func (e *env) seedClosure(role string) int64 {
+	e.t.Helper()
+	d := roleDay(role)
+	site := e.siteA.ID
+	cl := &models.Closure{SiteID: &site, Reason: "Boiler repair", StartsAt: dayStart(d), EndsAt: dayStart(d.AddDays(1))}
+	_, err := e.store.CreateClosure(context.Background(), cl, testClock)
+	must(e.t, err)
+	return cl.ID
 }
 
 // pageBookingStatuses is def for those who see a booking of orgA at
