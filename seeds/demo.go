@@ -1,6 +1,7 @@
 // Package seeds loads demo data: six NHS buildings in Stockport with about
-// thirty spaces, ten organisations that book them and one account for each
-// role, so that a fresh install can be tried at once.
+// thirty spaces, ten organisations that book them, one account for each
+// role, and a few bookings and a closure in the weeks ahead, so that a
+// fresh install can be tried at once.
 package seeds
 
 import (
@@ -31,7 +32,7 @@ type SignIn struct {
 // when the demo data gains rows that older demo databases should receive.
 const (
 	markerKey   = "demo_data_version"
-	demoVersion = "2"
+	demoVersion = "3"
 )
 
 // LoadDemo loads the demo data if it is not already there and returns the
@@ -43,7 +44,7 @@ const (
 func LoadDemo(ctx context.Context, s *models.Store, hashPassword func(string) (string, error)) ([]SignIn, error) {
 	load := func() error {
 		return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			l := loader{tx: tx, hash: hashPassword, now: models.Now()}
+			l := loader{tx: tx, hash: hashPassword, now: models.Now(), dialect: s.Dialect}
 			return l.run()
 		})
 	}
@@ -95,12 +96,13 @@ type row struct {
 // identifiers, verification history) are made only together with a new row,
 // so a link someone removed stays removed.
 type loader struct {
-	tx    *gorm.DB
-	hash  func(string) (string, error)
-	now   time.Time
-	users map[string]row
-	sites map[string]row
-	orgs  map[string]row
+	tx      *gorm.DB
+	dialect string
+	hash    func(string) (string, error)
+	now     time.Time
+	users   map[string]row
+	sites   map[string]row
+	orgs    map[string]row
 }
 
 func (l *loader) run() error {
@@ -108,7 +110,7 @@ func (l *loader) run() error {
 	if err != nil || !claimed {
 		return err
 	}
-	steps := []func() error{l.loadUsers, l.loadSites, l.loadOrganisations, l.loadManagers, l.loadMemberships}
+	steps := []func() error{l.loadUsers, l.loadSites, l.loadOrganisations, l.loadManagers, l.loadMemberships, l.loadBookings}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err

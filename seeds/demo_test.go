@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/common-room/commonroom/booking"
 	"github.com/common-room/commonroom/models"
@@ -24,6 +25,7 @@ func fakeHash(p string) (string, error) { return "hash:" + p, nil }
 var tables = []string{
 	"users", "sites", "site_managers", "spaces", "space_features", "organisations",
 	"organisation_identifiers", "memberships", "verification_events", "settings",
+	"opening_windows", "series", "bookings", "booking_events", "closures",
 }
 
 func counts(t *testing.T, s *models.Store) map[string]int64 {
@@ -359,6 +361,76 @@ func TestEveryDemoSiteHasOpeningHours(t *testing.T) {
 			if n == 0 {
 				t.Errorf("%s has no opening hours", site.Name)
 			}
+		}
+	})
+}
+
+func TestDemoBookingsAreAheadAndShowEachState(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, db modelstest.Database) {
+		s := modelstest.Open(t, db)
+		load(t, s)
+		var bookings []models.Booking
+		if err := s.DB.Preload("Organisation").Order("starts_at").Find(&bookings).Error; err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now()
+		states := map[string]int{}
+		inSeries := 0
+		for _, b := range bookings {
+			states[b.State]++
+			if b.SeriesID != nil {
+				inSeries++
+			}
+			if !b.StartsAt.After(now.Add(48 * time.Hour)) {
+				t.Errorf("booking %d of %s starts at %v, too soon for the demo", b.ID, b.Organisation.Name, b.StartsAt)
+			}
+		}
+		if states[booking.Confirmed] < 2 || states[booking.Requested] < 2 || inSeries < 10 {
+			t.Errorf("states %v and %d in series: want confirmed and requested bookings and a weekly series", states, inSeries)
+		}
+		var series []models.Series
+		if err := s.DB.Find(&series).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(series) < 2 {
+			t.Errorf("%d series, want a confirmed and a requested one", len(series))
+		}
+		var closures []models.Closure
+		if err := s.DB.Find(&closures).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(closures) == 0 {
+			t.Fatal("no demo closure")
+		}
+		for _, c := range closures {
+			affected, err := s.ClosureBookings(context.Background(), &c, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(affected) == 0 {
+				t.Errorf("closure %q falls on no booking", c.Reason)
+			}
+		}
+	})
+}
+
+func TestDemoBookingsReachOlderDemoDatabases(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, db modelstest.Database) {
+		s := modelstest.Open(t, db)
+		load(t, s)
+		want := counts(t, s)
+		// A database loaded before bookings were part of the demo.
+		for _, table := range []string{"booking_events", "bookings", "series", "closures"} {
+			if err := s.DB.Exec("DELETE FROM " + table).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.DB.Model(&models.Setting{}).Where("key = ?", "demo_data_version").Update("value", "2").Error; err != nil {
+			t.Fatal(err)
+		}
+		load(t, s)
+		if got := counts(t, s); !maps.Equal(got, want) {
+			t.Errorf("counts %v after the upgrade, want %v", got, want)
 		}
 	})
 }

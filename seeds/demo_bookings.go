@@ -1,0 +1,172 @@
+package seeds
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/common-room/commonroom/booking"
+	"github.com/common-room/commonroom/models"
+)
+
+// demoBooking is a booking, or a weekly series when Weeks is set, made on
+// a weekday at least MinDays after the demo data is loaded, so it is
+// always in the future.
+type demoBooking struct {
+	Organisation string
+	Site, Space  string
+	By           string // the demo account that booked it, if any
+	Weekday      time.Weekday
+	MinDays      int
+	Start, End   string
+	Weeks        int
+	Purpose      string
+	Attendees    int
+	Notes        string
+}
+
+// demoClosure closes a site on the weekday of a demo series' Nth session,
+// so it falls on that booking.
+type demoClosure struct {
+	Site       string
+	Reason     string
+	Series     int // index into demoBookings
+	Session    int // counting from 0
+	Start, End string
+}
+
+// demoBookings show each state the pages show: a confirmed weekly series
+// and a confirmed single booking of a verified charity, a requested series
+// at a space that needs approval, and a single request.
+var demoBookings = []demoBooking{
+	{
+		Organisation: tameValley, Site: hunterStreet, Space: "Counselling Room 1", By: "booker@example.org",
+		Weekday: time.Tuesday, MinDays: 3, Start: "10:00", End: "12:00", Weeks: 12,
+		Purpose: "health_wellbeing", Attendees: 3, Notes: "Peer support drop-in; we bring our own tea and tissues.",
+	},
+	{
+		Organisation: tameValley, Site: hunterStreet, Space: "Seminar Room", By: "orgadmin@example.org",
+		Weekday: time.Thursday, MinDays: 4, Start: "18:00", End: "20:00",
+		Purpose: "community", Attendees: 18, Notes: "Volunteer training evening.",
+	},
+	{
+		Organisation: "Reddish Community Kitchen CIC", Site: reddishVale, Space: "Day Unit Teaching Kitchen",
+		Weekday: time.Wednesday, MinDays: 5, Start: "10:00", End: "13:00", Weeks: 6,
+		Purpose: "health_wellbeing", Attendees: 8, Notes: "Cooking on a budget course, six weeks.",
+	},
+	{
+		Organisation: "Sensory Connections", Site: cherryTree, Space: "Sensory Room",
+		Weekday: time.Friday, MinDays: 4, Start: "10:00", End: "12:00",
+		Purpose: "social_prescribing", Attendees: 4, Notes: "Family session for children referred by their GP.",
+	},
+}
+
+// demoClosures fall on a demo booking, so the closure page has a group to
+// contact.
+var demoClosures = []demoClosure{
+	{Site: hunterStreet, Reason: "Fire alarm and sprinkler servicing", Series: 0, Session: 2, Start: "08:00", End: "13:00"},
+}
+
+// demoDate is the first date on the weekday at least minDays after now,
+// in London.
+func demoDate(now time.Time, wd time.Weekday, minDays int) booking.Date {
+	d := booking.DateOf(now, booking.London).AddDays(minDays)
+	for d.Weekday() != wd {
+		d = d.AddDays(1)
+	}
+	return d
+}
+
+// loadBookings makes the demo bookings through the booking service, so
+// they obey the spaces' rules like any other, and the demo closures. A
+// booking is made only when its organisation has none of that space yet,
+// a closure only when its site has none with that reason; one the service
+// refuses (someone has since booked that time, or changed the hours) is
+// left out.
+func (l *loader) loadBookings() error {
+	service := &booking.Service{Store: &models.Store{DB: l.tx, Dialect: l.dialect}, Now: func() time.Time { return l.now }}
+	firsts := make([]booking.Date, len(demoBookings))
+	for i, d := range demoBookings {
+		firsts[i] = demoDate(l.now, d.Weekday, d.MinDays)
+		if err := l.loadBooking(service, d, firsts[i]); err != nil {
+			return fmt.Errorf("demo booking of %s: %w", d.Space, err)
+		}
+	}
+	for _, d := range demoClosures {
+		if err := l.loadClosure(d, firsts[d.Series].AddDays(7*d.Session)); err != nil {
+			return fmt.Errorf("demo closure %s: %w", d.Reason, err)
+		}
+	}
+	return nil
+}
+
+// loadBooking books one demo booking or series from first, unless its
+// organisation already has a booking of the space.
+func (l *loader) loadBooking(service *booking.Service, d demoBooking, first booking.Date) error {
+	org, ok := l.orgs[d.Organisation]
+	if !ok {
+		return fmt.Errorf("%s is not a demo organisation", d.Organisation)
+	}
+	var sp models.Space
+	found, err := l.find(&sp, "site_id = ? AND name = ?", l.sites[d.Site].ID, d.Space)
+	if err != nil || !found {
+		return err
+	}
+	var n int64
+	if err := l.tx.Model(&models.Booking{}).Where("organisation_id = ? AND space_id = ?", org.ID, sp.ID).Count(&n).Error; err != nil || n > 0 {
+		return err
+	}
+	var o models.Organisation
+	if err := l.tx.First(&o, org.ID).Error; err != nil {
+		return err
+	}
+	start, err1 := booking.ParseClock(d.Start)
+	end, err2 := booking.ParseClock(d.End)
+	if err := errors.Join(err1, err2); err != nil {
+		return err
+	}
+	req := booking.Request{
+		SpaceID: sp.ID, OrganisationID: org.ID, ByUserID: l.users[d.By].ID, Purpose: d.Purpose,
+		Attendees: d.Attendees, Notes: d.Notes, Verified: o.Verification == booking.Verified,
+	}
+	ctx := context.Background()
+	if d.Weeks > 0 {
+		_, err = service.BookSeries(ctx, booking.SeriesRequest{
+			Request: req, First: first, StartClock: start, EndClock: end,
+			Recurrence: booking.Recurrence{Frequency: booking.Weekly, Count: d.Weeks}, Policy: booking.BookAvailable,
+		})
+	} else {
+		from, _ := booking.At(first, start, booking.London)
+		to, _ := booking.At(first, end, booking.London)
+		req.Interval = booking.Interval{Start: from, End: to}
+		_, _, err = service.Book(ctx, req)
+	}
+	var v *booking.ValidationError
+	if errors.Is(err, booking.ErrConflict) || errors.Is(err, booking.ErrOutsideOpeningHours) || errors.As(err, &v) {
+		return nil
+	}
+	return err
+}
+
+// loadClosure closes a demo site on a day, unless it already has a
+// closure with the same reason.
+func (l *loader) loadClosure(d demoClosure, day booking.Date) error {
+	site := l.sites[d.Site].ID
+	var n int64
+	if err := l.tx.Model(&models.Closure{}).Where("site_id = ? AND reason = ?", site, d.Reason).Count(&n).Error; err != nil || n > 0 {
+		return err
+	}
+	start, err1 := booking.ParseClock(d.Start)
+	end, err2 := booking.ParseClock(d.End)
+	if err := errors.Join(err1, err2); err != nil {
+		return err
+	}
+	from, _ := booking.At(day, start, booking.London)
+	to, _ := booking.At(day, end, booking.London)
+	c := models.Closure{SiteID: &site, StartsAt: models.Instant(from), EndsAt: models.Instant(to), Reason: d.Reason, CreatedAt: l.now}
+	if by, ok := l.users["estates@example.org"]; ok {
+		c.CreatedByID = &by.ID
+	}
+	return l.tx.Create(&c).Error
+}
