@@ -132,7 +132,7 @@ func (s *Server) closureSubmit() gin.HandlerFunc {
 			if err == nil {
 				msg := "Closure added."
 				if n := len(affected); n > 0 {
-					msg += " It falls on " + plural(n, "booking") + ": contact the groups."
+					msg += " It falls on " + plural(n, "booking") + ": contact the " + map[bool]string{true: "group.", false: "groups."}[n == 1]
 				}
 				s.redirect(c, "/manage/closures/"+itoa(cl.ID), msg)
 				return

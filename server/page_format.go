@@ -55,6 +55,7 @@ func (p *pages) funcs() template.FuncMap {
 		"time":              formatTime,
 		"span":              formatSpan,
 		"day":               formatDay,
+		"weekday":           func(t time.Time) string { return t.In(booking.London).Weekday().String() },
 		"dateOf":            formatDateOf,
 		"dateShort":         formatDateShort,
 	}

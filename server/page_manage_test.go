@@ -32,7 +32,7 @@ func TestOpeningHoursPages(t *testing.T) {
 		}
 		e.step(t, "the form shows the hours as they are", func(t *testing.T) {
 			e.getPage(hours, asManager).wantStatus(http.StatusOK).
-				wantBody(`id="monday-opens-1" name="monday-opens-1" type="text" value="09:00"`, `id="sunday-opens-2"`, "Opens<span class=\"nhsuk-u-visually-hidden\"> on Sunday, session 2")
+				wantBody(`id="monday-opens-1" name="monday-opens-1" type="text" value="09:00"`, `id="sunday-opens-2"`, "Opens again<span class=\"nhsuk-u-visually-hidden\"> on Sunday, session 2")
 		})
 		e.step(t, "every problem is listed at once and nothing changes", func(t *testing.T) {
 			before := windows()
@@ -139,7 +139,7 @@ func TestClosurePages(t *testing.T) {
 		e.step(t, "a closure over a booking lists it with the group's contact details", func(t *testing.T) {
 			r := e.postForm(closures, asManager, url.Values{"space": {""}, "from-day": {"2"}, "from-month": {"12"}, "from-year": {"2026"},
 				"from-time": {"9am"}, "to-time": {"1pm"}, "reason": {"Fire alarm testing"}}).wantStatus(http.StatusSeeOther)
-			if r.flash() != "Closure added. It falls on 1 booking: contact the groups." {
+			if r.flash() != "Closure added. It falls on 1 booking: contact the group." {
 				t.Errorf("flash %q", r.flash())
 			}
 			page = r.Header().Get("Location")
