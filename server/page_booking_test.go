@@ -422,3 +422,60 @@ func TestRequestsPage(t *testing.T) {
 		})
 	})
 }
+
+func TestBookADaySpace(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		e.weekdayHours()
+		e.verify(e.orgA)
+		hall := newSpaceDefaults(e.siteA.ID)
+		hall.Name, hall.Kind, hall.Capacity, hall.BookingUnit = "Activity Hall", "hall", 40, "day"
+		hall.GranularityMinutes, hall.MinMinutes, hall.MaxMinutes = 24*60, 24*60, 3*24*60
+		must(t, e.store.CreateSpace(context.Background(), hall))
+		book := "/spaces/" + itoa(hall.ID) + "/book"
+		e.step(t, "the week links whole free days to the form, which asks for days, not times", func(t *testing.T) {
+			e.getPage("/spaces/"+itoa(hall.ID)+"?week=2026-11-30", anonymous).
+				wantBody(`href="/spaces/` + itoa(hall.ID) + `/book?date=2026-12-01">All day`).wantNoBody("start%3D")
+			e.getPage(book+"?date=2026-12-01", asBooker).wantStatus(http.StatusOK).
+				wantBody("First day", "Last day (optional)", `id="date-day" name="date-day" type="text" inputmode="numeric" value="1"`).
+				wantNoBody(`id="start"`)
+		})
+		e.step(t, "two days are booked from midnight to midnight", func(t *testing.T) {
+			form := bookFormValues(e.orgA.ID, booking.Date{Year: 2026, Month: time.December, Day: 1}, "", "")
+			form.Set("last-date-day", "2")
+			form.Set("last-date-month", "12")
+			form.Set("last-date-year", "2026")
+			r := e.postForm(book, asBooker, form).wantStatus(http.StatusSeeOther)
+			id, _ := strconv.ParseInt(strings.TrimPrefix(r.Header().Get("Location"), "/bookings/"), 10, 64)
+			b, err := e.store.BookingByID(context.Background(), id)
+			must(t, err)
+			if want := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC); !b.StartsAt.Equal(want) || !b.EndsAt.Equal(want.Add(48*time.Hour)) {
+				t.Fatalf("booked %v to %v", b.StartsAt, b.EndsAt)
+			}
+			e.getPage(r.Header().Get("Location"), asBooker).wantBody("All day, to the end of Wednesday 2 December 2026")
+		})
+		e.step(t, "a last day before the first, or a repeat of several days, is refused", func(t *testing.T) {
+			before := e.bookingCount()
+			form := bookFormValues(e.orgA.ID, booking.Date{Year: 2026, Month: time.December, Day: 9}, "", "")
+			form.Set("last-date-day", "8")
+			form.Set("last-date-month", "12")
+			form.Set("last-date-year", "2026")
+			e.postForm(book, asBooker, form).wantStatus(http.StatusUnprocessableEntity).
+				wantBody(`<a href="#last-date-day">The last day must be on or after the first day</a>`)
+			form.Set("last-date-day", "10")
+			form.Set("repeat", repeatWeeks)
+			form.Set("weeks", "4")
+			e.postForm(book, asBooker, form).wantStatus(http.StatusUnprocessableEntity).
+				wantBody(`<a href="#last-date-day">A booking that repeats is for one day at a time: leave the last day empty</a>`)
+			if e.bookingCount() != before {
+				t.Fatal("something was booked")
+			}
+		})
+		e.step(t, "a day a week is booked as a series of whole days", func(t *testing.T) {
+			form := bookFormValues(e.orgA.ID, booking.Date{Year: 2026, Month: time.December, Day: 9}, "", "")
+			form.Set("repeat", repeatWeeks)
+			form.Set("weeks", "4")
+			r := e.postForm(book, asBooker, form).wantStatus(http.StatusSeeOther)
+			e.getPage(r.Header().Get("Location"), asBooker).wantBody("Every Wednesday, all day", "Wednesday 30 December 2026", "All day</td>")
+		})
+	})
+}

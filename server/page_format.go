@@ -54,6 +54,7 @@ func (p *pages) funcs() template.FuncMap {
 		"clock":             formatClock,
 		"time":              formatTime,
 		"span":              formatSpan,
+		"times":             formatTimes,
 		"day":               formatDay,
 		"weekday":           func(t time.Time) string { return t.In(booking.London).Weekday().String() },
 		"dateOf":            formatDateOf,

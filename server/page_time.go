@@ -59,6 +59,19 @@ func formatSpan(iv booking.Interval) string {
 	return formatTime(iv.Start) + " to " + formatTime(iv.End)
 }
 
+// formatTimes shows when a booking runs within its first day, like "10am
+// to midday"; a booking of whole days is "all day", or says its last day.
+func formatTimes(start, end time.Time) string {
+	first, last := booking.DateOf(start, booking.London), booking.DateOf(end, booking.London)
+	if clockOf(start) == 0 && clockOf(end) == 0 && first.Before(last) {
+		if first.AddDays(1) == last {
+			return "All day"
+		}
+		return "All day, to the end of " + formatDateOf(last.AddDays(-1))
+	}
+	return formatSpan(booking.Interval{Start: start, End: end})
+}
+
 // formatDay shows an instant's date in London with its weekday, like
 // "Tuesday 8 December 2026".
 func formatDay(t time.Time) string { return t.In(booking.London).Format("Monday 2 January 2006") }
