@@ -49,9 +49,9 @@ func (s *Server) bookView(p *bookPage) *view {
 	return &view{Title: "Book " + p.Space.Name, Back: &link{Href: "/spaces/" + itoa(p.Space.ID), Text: "Back to " + p.Space.Name}, Data: p}
 }
 
-// bookPage is the booking form, filled in from the free time a link came
-// from: ?date=2026-12-08&start=10:00&end=11:00.
-func (s *Server) bookPage() gin.HandlerFunc {
+// bookSpacePage is the booking form, filled in from the free time a link
+// came from: ?date=2026-12-08&start=10:00&end=11:00.
+func (s *Server) bookSpacePage() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		p, _, err := s.bookingSpace(c)
 		if err != nil {
@@ -68,9 +68,9 @@ func (s *Server) bookPage() gin.HandlerFunc {
 	}
 }
 
-// bookSubmit books once or weekly with the same functions as the API, then
+// bookSpaceSubmit books once or weekly with the same functions as the API, then
 // shows what was booked, or the form again with what is wrong.
-func (s *Server) bookSubmit() gin.HandlerFunc {
+func (s *Server) bookSpaceSubmit() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ctx := c.Request.Context()
 		p, windows, err := s.bookingSpace(c)

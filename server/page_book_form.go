@@ -211,7 +211,7 @@ func bookFields(hourly bool, repeat string) formFields {
 		return subfield(field)
 	}
 	return formFields{
-		id: func(field string) string { return id(field) },
+		id: id,
 		words: map[string]string{
 			"organisation_id": "Select the organisation the booking is for",
 			"purpose":         "Select what the booking is for",

@@ -92,9 +92,6 @@ func dayStart(d booking.Date) time.Time { return booking.AtOrAfter(d, 0, booking
 // today is the London date at now.
 func today(now time.Time) booking.Date { return booking.DateOf(now, booking.London) }
 
-// clockValue is a time of day as a form shows it for editing, like "09:30".
-func clockValue(c booking.Clock) string { return c.String() }
-
 // parseClockInput reads a time of day as people type it: 14:30, 9:30,
 // 9.30, 0930, 9am, 2:30pm, midday, midnight (which is 00:00; a closing time
 // reads it as 24:00). It reports false for anything else.

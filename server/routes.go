@@ -107,8 +107,8 @@ func (s *Server) routes(r *gin.Engine) {
 	// Booking pages: members book for their organisations, a site's
 	// estates managers on a group's behalf; bookings and series are seen
 	// and cancelled by their organisation and the site's managers.
-	pages.GET("/spaces/:id/book", s.bookPage())
-	pages.POST("/spaces/:id/book", s.bookSubmit())
+	pages.GET("/spaces/:id/book", s.bookSpacePage())
+	pages.POST("/spaces/:id/book", s.bookSpaceSubmit())
 	pages.GET("/organisations/:id/bookings", s.organisationBookingsPage())
 	pages.GET("/bookings/:id", s.bookingPage())
 	pages.GET("/bookings/:id/cancel", s.bookingCancelPage())
@@ -118,7 +118,8 @@ func (s *Server) routes(r *gin.Engine) {
 	pages.POST("/series/:id/cancel", s.seriesCancelSubmit())
 
 	// Pages for the estate's staff: estates managers change their own sites
-	// only, and verify organisations.
+	// only (details, spaces, opening hours, closures), see their weeks and
+	// decide the requests at them; staff verify organisations.
 	manage := r.Group("/manage", s.withRole(booking.RoleAdmin, booking.RoleEstatesManager))
 	manage.GET("/sites/:id/edit", s.siteEditPage())
 	manage.POST("/sites/:id/edit", s.siteEditSubmit())
