@@ -269,31 +269,45 @@ func (s *Store) SetOpeningWindows(ctx context.Context, siteID, spaceID int64, ws
 // ChangeBooking applies an action (approve, decline, cancel) to a booking,
 // records who did it and why, and returns the booking as it now is.
 func (s *Store) ChangeBooking(ctx context.Context, id int64, action, reason string, by int64, now time.Time) (*Booking, error) {
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var b Booking
-		if err := tx.First(&b, id).Error; err != nil {
-			return translate(err, "booking")
-		}
-		expired := b.HoldExpiresAt != nil && !b.HoldExpiresAt.After(now)
-		if b.State == booking.PendingPayment && expired {
-			if err := setState(tx, &b, booking.Expired, "expire", "The payment deadline passed", nil, now); err != nil {
-				return err
-			}
-		}
-		to, err := booking.Transition(b.State, action, expired)
-		if err != nil {
-			return err
-		}
-		var byID *int64
-		if by != 0 {
-			byID = &by
-		}
-		return setState(tx, &b, to, action, reason, byID, now)
-	})
-	if err != nil {
+	if err := s.ChangeBookings(ctx, []int64{id}, action, reason, by, now); err != nil {
 		return nil, err
 	}
 	return s.BookingByID(ctx, id)
+}
+
+// ChangeBookings applies one action to several bookings in one
+// transaction: all of them change, or none does.
+func (s *Store) ChangeBookings(ctx context.Context, ids []int64, action, reason string, by int64, now time.Time) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, id := range ids {
+			if err := changeBooking(tx, id, action, reason, by, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func changeBooking(tx *gorm.DB, id int64, action, reason string, by int64, now time.Time) error {
+	var b Booking
+	if err := tx.First(&b, id).Error; err != nil {
+		return translate(err, "booking")
+	}
+	expired := b.HoldExpiresAt != nil && !b.HoldExpiresAt.After(now)
+	if b.State == booking.PendingPayment && expired {
+		if err := setState(tx, &b, booking.Expired, "expire", "The payment deadline passed", nil, now); err != nil {
+			return err
+		}
+	}
+	to, err := booking.Transition(b.State, action, expired)
+	if err != nil {
+		return err
+	}
+	var byID *int64
+	if by != 0 {
+		byID = &by
+	}
+	return setState(tx, &b, to, action, reason, byID, now)
 }
 
 // FreeIntervals is when a space can be booked between from and to: its

@@ -336,3 +336,32 @@ func TestExclusionViolationNamesTheIntervalTaken(t *testing.T) {
 		t.Fatalf("clash with %v, want %v", clash.With, want)
 	}
 }
+
+func TestChangeBookingsIsAllOrNothing(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, db modelstest.Database) {
+		ctx := context.Background()
+		f := newBookingFixture(t, db, 0)
+		req := f.request("2026-12-01T10:00:00Z", "2026-12-01T11:00:00Z")
+		req.Verified = false
+		first, _, err := f.service.Book(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Interval = booking.Interval{Start: mustTime("2026-12-02T10:00:00Z"), End: mustTime("2026-12-02T11:00:00Z")}
+		second, _, err := f.service.Book(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.store.ChangeBooking(ctx, second, booking.ActionDecline, "full", 0, fixedNow); err != nil {
+			t.Fatal(err)
+		}
+		err = f.store.ChangeBookings(ctx, []int64{first, second}, booking.ActionApprove, "", 0, fixedNow)
+		if !errors.Is(err, booking.ErrConflict) {
+			t.Fatalf("approving a declined booking: %v", err)
+		}
+		b, _ := f.store.BookingByID(ctx, first)
+		if b.State != booking.Requested {
+			t.Fatalf("the first booking was approved although the group failed: %s", b.State)
+		}
+	})
+}

@@ -105,10 +105,10 @@ func formReason(c *gin.Context) (string, error) {
 	return strings.TrimSpace(form.Get("reason")), nil
 }
 
-// decideSeries approves or declines each session of a series still
-// waiting for approval, one by one with the function the API uses for
-// one booking, and says how many it decided and for which organisation.
-// Only the site's estates managers may; a decline needs a reason.
+// decideSeries approves or declines every session of a series still
+// waiting for approval, all in one transaction, and says how many it
+// decided and for which organisation. Only the site's estates managers
+// may; a decline needs a reason.
 func (s *Server) decideSeries(ctx context.Context, who *principal, id int64, action, reason string) (int, string, error) {
 	sr, err := s.visibleSeries(ctx, who, id)
 	if err != nil {
@@ -122,20 +122,21 @@ func (s *Server) decideSeries(ctx context.Context, who *principal, id int64, act
 	if err := p.Err(); err != nil {
 		return 0, "", err
 	}
-	now, n := s.now(), 0
+	now := s.now()
+	var ids []int64
 	for i := range sr.Bookings {
 		b := &sr.Bookings[i]
-		if stateAt(b, now) != booking.Requested || !b.EndsAt.After(now) {
-			continue
+		if stateAt(b, now) == booking.Requested && b.EndsAt.After(now) {
+			ids = append(ids, b.ID)
 		}
-		if _, err := s.changeBooking(ctx, who, b.ID, action, reason); err != nil {
-			return n, "", err
-		}
-		n++
 	}
-	if n == 0 {
+	if len(ids) == 0 {
 		return 0, "", booking.Conflict("No sessions of this series are waiting for approval")
 	}
+	if err := s.store.ChangeBookings(ctx, ids, action, reason, who.User.ID, now); err != nil {
+		return 0, "", err
+	}
+	n := len(ids)
 	name := ""
 	if sr.Organisation != nil {
 		name = sr.Organisation.Name
