@@ -162,26 +162,7 @@ func TestBadInputOnAvailabilityEndpoints(t *testing.T) {
 				for _, bc := range append(readableCases(validJSON), ep.cases...) {
 					t.Run(bc.name, func(t *testing.T) {
 						e.withT(t, func() {
-							rq := request{method: ep.method, path: ep.path(e), as: ep.as}
-							if bc.raw != "" || bc.rawBody {
-								rq.body = bc.raw
-							} else {
-								set := map[string]any{}
-								for k, v := range bc.set {
-									if f, ok := v.(func(*env) any); ok {
-										v = f(e)
-									}
-									set[k] = v
-								}
-								rq.body = bodyWith(t, valid, set)
-							}
-							if bc.contentType != "" {
-								rq.header = http.Header{"Content-Type": {bc.contentType}}
-							}
-							status := bc.status
-							if status == 0 {
-								status = http.StatusUnprocessableEntity
-							}
+							rq, status := bc.request(t, e, ep.method, ep.path(e), ep.as, valid)
 							e.do(rq).wantProblem(status, bc.fields)
 							e.wantAvailabilityUnchanged(&before)
 						})

@@ -315,27 +315,7 @@ func TestBadBookingInput(t *testing.T) {
 				for _, bc := range cases {
 					t.Run(bc.name, func(t *testing.T) {
 						e.withT(t, func() {
-							rq := request{method: ep.method, path: ep.path(e, rows), as: ep.as}
-							switch {
-							case bc.raw != "" || bc.rawBody:
-								rq.body = bc.raw
-							default:
-								set := map[string]any{}
-								for k, v := range bc.set {
-									if f, ok := v.(func(*env) any); ok {
-										v = f(e)
-									}
-									set[k] = v
-								}
-								rq.body = bodyWith(t, valid, set)
-							}
-							if bc.contentType != "" {
-								rq.header = http.Header{"Content-Type": {bc.contentType}}
-							}
-							status := bc.status
-							if status == 0 {
-								status = http.StatusUnprocessableEntity
-							}
+							rq, status := bc.request(t, e, ep.method, ep.path(e, rows), ep.as, valid)
 							p := e.do(rq).wantProblem(status, bc.fields)
 							if bc.reason != "" && !problemSays(p, bc.reason) {
 								t.Errorf("the problem does not say %q: %+v", bc.reason, p)

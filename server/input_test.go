@@ -37,6 +37,33 @@ type badCase struct {
 	fields []string
 }
 
+// request builds the bad request from the endpoint's valid body, and says
+// the status it must get.
+func (bc badCase) request(t *testing.T, e *env, method, path, as string, valid map[string]any) (request, int) {
+	t.Helper()
+	rq := request{method: method, path: path, as: as}
+	if bc.raw != "" || bc.rawBody {
+		rq.body = bc.raw
+	} else {
+		set := map[string]any{}
+		for k, v := range bc.set {
+			if f, ok := v.(func(*env) any); ok {
+				v = f(e)
+			}
+			set[k] = v
+		}
+		rq.body = bodyWith(t, valid, set)
+	}
+	if bc.contentType != "" {
+		rq.header = http.Header{"Content-Type": {bc.contentType}}
+	}
+	status := bc.status
+	if status == 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	return rq, status
+}
+
 // writeEndpoint is an API endpoint that reads a JSON body, called as a role
 // that may call it.
 type writeEndpoint struct {
@@ -528,27 +555,7 @@ func TestBadInputOnEveryWriteEndpoint(t *testing.T) {
 				for _, bc := range cases {
 					t.Run(bc.name, func(t *testing.T) {
 						e.withT(t, func() {
-							rq := request{method: ep.method, path: ep.path(e), as: ep.as}
-							switch {
-							case bc.raw != "" || bc.rawBody:
-								rq.body = bc.raw
-							default:
-								set := map[string]any{}
-								for k, v := range bc.set {
-									if f, ok := v.(func(*env) any); ok {
-										v = f(e)
-									}
-									set[k] = v
-								}
-								rq.body = bodyWith(t, valid, set)
-							}
-							if bc.contentType != "" {
-								rq.header = http.Header{"Content-Type": {bc.contentType}}
-							}
-							status := bc.status
-							if status == 0 {
-								status = http.StatusUnprocessableEntity
-							}
+							rq, status := bc.request(t, e, ep.method, ep.path(e), ep.as, valid)
 							e.do(rq).wantProblem(status, bc.fields)
 							e.wantUnchanged(&before)
 						})

@@ -12,18 +12,6 @@ import (
 	"github.com/common-room/commonroom/models"
 )
 
-// pageStatuses is def for every role, except those named in the overrides.
-func pageStatuses(def int, overrides map[string]int) map[string]int {
-	out := make(map[string]int, len(allRoles))
-	for _, r := range allRoles {
-		out[r] = def
-	}
-	for r, s := range overrides {
-		out[r] = s
-	}
-	return out
-}
-
 // Anonymous visitors are sent to sign in from pages that need an account,
 // and get a 401 page when they post to them.
 const (
@@ -35,12 +23,12 @@ const (
 // pageStaffOnly is def for admins and both estates managers, 403 for every
 // other account and the sign-in redirect (or 401) for anonymous visitors.
 func pageStaffOnly(def, anon int) map[string]int {
-	return pageStatuses(pageForbidden, map[string]int{anonymous: anon, asAdmin: def, asManager: def, asOtherMgr: def})
+	return roleStatuses(pageForbidden, map[string]int{anonymous: anon, asAdmin: def, asManager: def, asOtherMgr: def})
 }
 
 // pageSiteManagersOnly is def for admins and the estates manager of siteA only.
 func pageSiteManagersOnly(def, anon int) map[string]int {
-	return pageStatuses(pageForbidden, map[string]int{anonymous: anon, asAdmin: def, asManager: def})
+	return roleStatuses(pageForbidden, map[string]int{anonymous: anon, asAdmin: def, asManager: def})
 }
 
 // assetStatus is 200 when make assets has copied the NHS.UK frontend in,
@@ -59,71 +47,71 @@ var pageRouteCases = []routeCase{
 	{
 		method: http.MethodGet, pattern: "/static/:hash/*filepath",
 		call: func(e *env, role string) *response { return e.getPage(e.srv.pages.assetURL("app.css"), role) },
-		want: pageStatuses(http.StatusOK, nil),
+		want: roleStatuses(http.StatusOK, nil),
 	},
 	{
 		method: http.MethodGet, pattern: "/assets/*filepath",
 		call: func(e *env, role string) *response { return e.getPage("/assets/manifest.json", role) },
-		want: pageStatuses(assetStatus(), nil),
+		want: roleStatuses(assetStatus(), nil),
 	},
 	{
 		method: http.MethodGet, pattern: "/",
 		call: func(e *env, role string) *response { return e.getPage("/", role) },
-		want: pageStatuses(http.StatusOK, nil),
+		want: roleStatuses(http.StatusOK, nil),
 	},
 	{
 		method: http.MethodGet, pattern: "/sign-in",
 		call: func(e *env, role string) *response { return e.getPage("/sign-in", role) },
-		want: pageStatuses(http.StatusOK, nil),
+		want: roleStatuses(http.StatusOK, nil),
 	},
 	{
 		method: http.MethodPost, pattern: "/sign-in",
 		call: func(e *env, role string) *response {
 			return e.postForm("/sign-in", role, url.Values{"email": {role + "@example.org"}, "password": {testPassword}})
 		},
-		want: pageStatuses(pageSaved, map[string]int{anonymous: http.StatusUnauthorized}),
+		want: roleStatuses(pageSaved, map[string]int{anonymous: http.StatusUnauthorized}),
 	},
 	{
 		method: http.MethodPost, pattern: "/sign-out",
 		call: func(e *env, role string) *response { return e.postForm("/sign-out", role, nil) },
-		want: pageStatuses(pageSaved, nil),
+		want: roleStatuses(pageSaved, nil),
 	},
 	{
 		method: http.MethodGet, pattern: "/register",
 		call: func(e *env, role string) *response { return e.getPage("/register", role) },
-		want: pageStatuses(http.StatusOK, nil),
+		want: roleStatuses(http.StatusOK, nil),
 	},
 	{
 		method: http.MethodPost, pattern: "/register",
 		call: func(e *env, role string) *response {
 			return e.postForm("/register", role, registerFormValues(role, role == anonymous))
 		},
-		want: pageStatuses(pageSaved, nil),
+		want: roleStatuses(pageSaved, nil),
 	},
 	{
 		method: http.MethodGet, pattern: "/sites",
 		call: func(e *env, role string) *response { return e.getPage("/sites", role) },
-		want: pageStatuses(http.StatusOK, nil),
+		want: roleStatuses(http.StatusOK, nil),
 	},
 	{
 		method: http.MethodGet, pattern: "/sites/:id",
 		call: func(e *env, role string) *response { return e.getPage("/sites/"+itoa(e.siteA.ID), role) },
-		want: pageStatuses(http.StatusOK, nil),
+		want: roleStatuses(http.StatusOK, nil),
 	},
 	{
 		method: http.MethodGet, pattern: "/spaces/:id",
 		call: func(e *env, role string) *response { return e.getPage("/spaces/"+itoa(e.hiddenA.ID), role) },
-		want: pageStatuses(http.StatusNotFound, map[string]int{asAdmin: http.StatusOK, asManager: http.StatusOK}),
+		want: roleStatuses(http.StatusNotFound, map[string]int{asAdmin: http.StatusOK, asManager: http.StatusOK}),
 	},
 	{
 		method: http.MethodGet, pattern: "/organisations",
 		call: func(e *env, role string) *response { return e.getPage("/organisations", role) },
-		want: pageStatuses(http.StatusOK, map[string]int{anonymous: pageToSignIn}),
+		want: roleStatuses(http.StatusOK, map[string]int{anonymous: pageToSignIn}),
 	},
 	{
 		method: http.MethodGet, pattern: "/organisations/:id",
 		call: func(e *env, role string) *response { return e.getPage("/organisations/"+itoa(e.orgA.ID), role) },
-		want: pageStatuses(http.StatusOK, map[string]int{
+		want: roleStatuses(http.StatusOK, map[string]int{
 			anonymous: pageToSignIn, asLinkWorker: http.StatusNotFound, asOtherMember: http.StatusNotFound,
 		}),
 	},
@@ -134,7 +122,7 @@ var pageRouteCases = []routeCase{
 			return e.postForm("/organisations/"+itoa(e.orgA.ID)+"/members", role,
 				url.Values{"member_email": {u.Email}, "member_role": {booking.OrgBooker}})
 		},
-		want: pageStatuses(pageForbidden, map[string]int{
+		want: roleStatuses(pageForbidden, map[string]int{
 			anonymous: http.StatusUnauthorized, asAdmin: pageSaved, asOrgAdmin: pageSaved,
 			asLinkWorker: http.StatusNotFound, asOtherMember: http.StatusNotFound,
 		}),
@@ -147,7 +135,7 @@ var pageRouteCases = []routeCase{
 			must(e.t, err)
 			return e.postForm("/organisations/"+itoa(e.orgA.ID)+"/members/"+itoa(u.ID)+"/remove", role, nil)
 		},
-		want: pageStatuses(pageForbidden, map[string]int{
+		want: roleStatuses(pageForbidden, map[string]int{
 			anonymous: http.StatusUnauthorized, asAdmin: pageSaved, asOrgAdmin: pageSaved,
 			asLinkWorker: http.StatusNotFound, asOtherMember: http.StatusNotFound,
 		}),
@@ -155,7 +143,7 @@ var pageRouteCases = []routeCase{
 	{
 		method: http.MethodGet, pattern: "/manage/sites/new",
 		call: func(e *env, role string) *response { return e.getPage("/manage/sites/new", role) },
-		want: pageStatuses(pageForbidden, map[string]int{anonymous: pageToSignIn, asAdmin: http.StatusOK}),
+		want: roleStatuses(pageForbidden, map[string]int{anonymous: pageToSignIn, asAdmin: http.StatusOK}),
 	},
 	{
 		method: http.MethodPost, pattern: "/manage/sites/new",
@@ -164,7 +152,7 @@ var pageRouteCases = []routeCase{
 			form.Set("name", "New site for "+role)
 			return e.postForm("/manage/sites/new", role, form)
 		},
-		want: pageStatuses(pageForbidden, map[string]int{anonymous: http.StatusUnauthorized, asAdmin: pageSaved}),
+		want: roleStatuses(pageForbidden, map[string]int{anonymous: http.StatusUnauthorized, asAdmin: pageSaved}),
 	},
 	{
 		method: http.MethodGet, pattern: "/manage/sites/:id/edit",
@@ -230,12 +218,12 @@ var pageRouteCases = []routeCase{
 			e.openAllDay()
 			return e.getPage("/find-a-space?date=2026-12-01&start=10:00&duration=60", role)
 		},
-		want: pageStatuses(http.StatusOK, nil),
+		want: roleStatuses(http.StatusOK, nil),
 	},
 	{
 		method: http.MethodGet, pattern: "/spaces/:id/book",
 		call: func(e *env, role string) *response { return e.getPage("/spaces/"+itoa(e.spaceA.ID)+"/book", role) },
-		want: pageStatuses(http.StatusOK, map[string]int{
+		want: roleStatuses(http.StatusOK, map[string]int{
 			anonymous: pageToSignIn, asOtherMgr: pageForbidden, asLinkWorker: pageForbidden,
 		}),
 	},
@@ -251,7 +239,7 @@ var pageRouteCases = []routeCase{
 			}
 			return e.postForm("/spaces/"+itoa(e.spaceA.ID)+"/book", role, bookFormValues(org.ID, roleDay(role), "10:00", "11:00"))
 		},
-		want: pageStatuses(pageSaved, map[string]int{
+		want: roleStatuses(pageSaved, map[string]int{
 			anonymous: http.StatusUnauthorized, asOtherMgr: pageForbidden, asLinkWorker: pageForbidden,
 		}),
 	},
@@ -261,7 +249,7 @@ var pageRouteCases = []routeCase{
 			e.seedBooking(role)
 			return e.getPage("/organisations/"+itoa(e.orgA.ID)+"/bookings", role)
 		},
-		want: pageStatuses(http.StatusOK, map[string]int{
+		want: roleStatuses(http.StatusOK, map[string]int{
 			anonymous: pageToSignIn, asLinkWorker: http.StatusNotFound, asOtherMember: http.StatusNotFound,
 		}),
 	},
@@ -427,7 +415,7 @@ func (e *env) seedClosure(role string) int64 {
 // siteA: admins, siteA's manager and orgA's members; it does not exist for
 // other accounts, and anonymous visitors get anon.
 func pageBookingStatuses(def, anon int) map[string]int {
-	return pageStatuses(http.StatusNotFound, map[string]int{
+	return roleStatuses(http.StatusNotFound, map[string]int{
 		anonymous: anon, asAdmin: def, asManager: def, asOrgAdmin: def, asBooker: def,
 	})
 }
@@ -436,7 +424,7 @@ func pageBookingStatuses(def, anon int) map[string]int {
 // at siteA: done by admins and siteA's manager, not found for the other
 // site's manager, refused for everyone else.
 func pageDecideStatuses() map[string]int {
-	return pageStatuses(pageForbidden, map[string]int{
+	return roleStatuses(pageForbidden, map[string]int{
 		anonymous: http.StatusUnauthorized, asAdmin: pageSaved, asManager: pageSaved, asOtherMgr: http.StatusNotFound,
 	})
 }
