@@ -103,18 +103,6 @@ func validSeriesBody(e *env) map[string]any {
 	return e.seriesBody("2026-12-01", "14:00", "15:00", map[string]any{"frequency": "weekly", "count": 3})
 }
 
-// with is body changed by set, for building cases from other cases.
-func with(set map[string]any, more map[string]any) map[string]any {
-	out := map[string]any{}
-	for k, v := range set {
-		out[k] = v
-	}
-	for k, v := range more {
-		out[k] = v
-	}
-	return out
-}
-
 func skipDates(n int) []any {
 	out := make([]any, n)
 	for i := range out {
