@@ -56,6 +56,20 @@ func postgresMigration(id string) *gormigrate.Migration {
 	}
 }
 
+// sqliteMigration runs a frozen SQL file on SQLite only; on PostgreSQL it
+// is recorded as done and changes nothing.
+func sqliteMigration(id string) *gormigrate.Migration {
+	return &gormigrate.Migration{
+		ID: id,
+		Migrate: func(tx *gorm.DB) error {
+			if tx.Dialector.Name() != SQLite {
+				return nil
+			}
+			return execFile(tx, "migrations/"+id+".sqlite.sql")
+		},
+	}
+}
+
 // migrations lists every schema change in order.
 func migrations() []*gormigrate.Migration {
 	return []*gormigrate.Migration{
@@ -63,6 +77,7 @@ func migrations() []*gormigrate.Migration {
 		sqlMigration("0002_bookings"),
 		postgresMigration("0003_no_overlap"),
 		sqlMigration("0004_series_recurrence"),
+		sqliteMigration("0005_bookings_covering"),
 	}
 }
 
