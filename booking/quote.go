@@ -16,6 +16,7 @@ type Prices struct {
 	RatePence  int64  // the standard rate per unit
 	VATPercent int
 	Policy     RentPolicy
+	PolicyID   int64 // the stored version of the policy, 0 when none is saved
 }
 
 // Booker is who a quote is for.

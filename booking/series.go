@@ -69,11 +69,13 @@ type Unbooked struct {
 	With   *Interval // the booking it clashes with, when it does
 }
 
-// SeriesResult is what booking a series did.
+// SeriesResult is what booking a series did, with the price of the dates
+// booked (line by line, in date order).
 type SeriesResult struct {
 	SeriesID int64
 	Booked   []Occurrence
 	Unbooked []Unbooked
+	Quote    Quote
 }
 
 // SeriesConflictError lists the dates that stop an all-or-none series.
@@ -95,29 +97,9 @@ func (e *SeriesConflictError) Unwrap() error { return ErrConflict }
 // BookSeries books every date of a recurrence under the space's lock: all
 // or none, or (Partial) the dates that are free, reporting the others.
 func (s *Service) BookSeries(ctx context.Context, req SeriesRequest) (*SeriesResult, error) {
-	if err := req.Request.check(); err != nil {
-		return nil, err
-	}
-	var p Problems
-	if req.Policy == "" {
-		req.Policy = AllOrNothing
-	}
-	if !validOption(Policies, req.Policy) {
-		p.Add("policy", "Choose all_or_nothing or book_available")
-	}
-	if req.EndClock <= req.StartClock {
-		p.Add("end_time", "The end time must be after the start time")
-	}
-	dates, err := req.Recurrence.Dates(req.First)
+	dates, err := req.check()
 	if err != nil {
 		return nil, err
-	}
-	if err := p.Err(); err != nil {
-		return nil, err
-	}
-	if len(dates) == 0 {
-		p.Add("recurrence.skip", "Every date is skipped: there is nothing to book")
-		return nil, p.Err()
 	}
 	now := s.Now().UTC()
 	var result *SeriesResult
@@ -126,34 +108,11 @@ func (s *Service) BookSeries(ctx context.Context, req SeriesRequest) (*SeriesRes
 		if !ok {
 			return errors.New("store cannot keep series")
 		}
-		result = &SeriesResult{}
 		var ready []*NewBooking
 		var readyDates []Date
-		for _, d := range dates {
-			nb, u, err := s.occurrence(tx, req, d, now)
-			if err != nil {
-				return err
-			}
-			if u != nil {
-				result.Unbooked = append(result.Unbooked, *u)
-				continue
-			}
-			ready = append(ready, nb)
-			readyDates = append(readyDates, d)
-		}
-		if req.Policy == AllOrNothing {
-			var clashing []Unbooked
-			for _, u := range result.Unbooked {
-				if !u.Closed {
-					clashing = append(clashing, u)
-				}
-			}
-			if len(clashing) > 0 {
-				return &SeriesConflictError{Dates: clashing}
-			}
-		}
-		if len(ready) == 0 {
-			return &SeriesConflictError{Dates: result.Unbooked}
+		result, ready, readyDates, err = s.plan(tx, req, dates, now)
+		if err != nil {
+			return err
 		}
 		id, err := stx.InsertSeries(&NewSeries{
 			SpaceID: req.SpaceID, OrganisationID: req.OrganisationID, ByUserID: req.ByUserID,
@@ -178,6 +137,102 @@ func (s *Service) BookSeries(ctx context.Context, req SeriesRequest) (*SeriesRes
 		return nil, err
 	}
 	return result, nil
+}
+
+// QuoteSeries prices the dates of a recurrence that could be booked now,
+// without booking them, and lists the others as booking would.
+func (s *Service) QuoteSeries(ctx context.Context, req SeriesRequest) (*SeriesResult, error) {
+	dates, err := req.check()
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now().UTC()
+	var result *SeriesResult
+	err = s.Store.ViewSpace(ctx, req.SpaceID, func(tx SpaceTx) error {
+		var ready []*NewBooking
+		var readyDates []Date
+		result, ready, readyDates, err = s.plan(tx, req, dates, now)
+		for i, nb := range ready {
+			result.Booked = append(result.Booked, Occurrence{Date: readyDates[i], Interval: nb.Interval, State: nb.State})
+		}
+		return err
+	})
+	return result, err
+}
+
+// check validates a series request and lists its dates.
+func (req SeriesRequest) check() ([]Date, error) {
+	if err := req.Request.check(); err != nil {
+		return nil, err
+	}
+	var p Problems
+	if !validOption(Policies, req.policy()) {
+		p.Add("policy", "Choose all_or_nothing or book_available")
+	}
+	if req.EndClock <= req.StartClock {
+		p.Add("end_time", "The end time must be after the start time")
+	}
+	dates, err := req.Recurrence.Dates(req.First)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	if len(dates) == 0 {
+		p.Add("recurrence.skip", "Every date is skipped: there is nothing to book")
+		return nil, p.Err()
+	}
+	return dates, nil
+}
+
+func (req SeriesRequest) policy() string {
+	if req.Policy == "" {
+		return AllOrNothing
+	}
+	return req.Policy
+}
+
+// plan checks every date of a series and prices the ones that can be
+// booked, in date order. Under all-or-nothing a date that clashes stops
+// the series; dates on which the space is closed are always left out.
+func (s *Service) plan(tx SpaceTx, req SeriesRequest, dates []Date, now time.Time) (*SeriesResult, []*NewBooking, []Date, error) {
+	result := &SeriesResult{}
+	var ready []*NewBooking
+	var readyDates []Date
+	for _, d := range dates {
+		nb, u, err := s.occurrence(tx, req, d, now)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if u != nil {
+			result.Unbooked = append(result.Unbooked, *u)
+			continue
+		}
+		ready = append(ready, nb)
+		readyDates = append(readyDates, d)
+	}
+	if req.policy() == AllOrNothing {
+		var clashing []Unbooked
+		for _, u := range result.Unbooked {
+			if !u.Closed {
+				clashing = append(clashing, u)
+			}
+		}
+		if len(clashing) > 0 {
+			return nil, nil, nil, &SeriesConflictError{Dates: clashing}
+		}
+	}
+	if len(ready) == 0 {
+		return nil, nil, nil, &SeriesConflictError{Dates: result.Unbooked}
+	}
+	if err := price(tx, req.Request, ready); err != nil {
+		return nil, nil, nil, err
+	}
+	for _, nb := range ready {
+		result.Quote.Add(nb.Quote)
+	}
+	return result, ready, readyDates, nil
 }
 
 // occurrence checks one date of a series. A date that cannot be booked

@@ -31,6 +31,8 @@ type NewBooking struct {
 	Notes          string
 	HoldUntil      *time.Time
 	At             time.Time // when it is made, by the service's clock
+	Quote          QuoteLine // its price, under the policy in PolicyID
+	PolicyID       int64
 }
 
 // SpaceTx is one space seen from inside a transaction that holds its lock:
@@ -43,8 +45,16 @@ type SpaceTx interface {
 	// overlaps [iv.Start, blockEnd). A pending-payment booking past its
 	// deadline at now does not block: it is marked expired instead.
 	Clashes(iv Interval, blockEnd, now time.Time) ([]Interval, error)
-	// Insert stores a booking and returns its id.
+	// Insert stores a booking with its quote and returns its id.
 	Insert(b *NewBooking) (int64, error)
+	// Prices is the space's price list under the rent policy in force.
+	Prices() (Prices, error)
+	// UsedHours reads the hours each rule has given the organisation at
+	// the space's site in a month. Inside a booking it also holds the
+	// organisation's place at the site until the transaction ends, so two
+	// bookings by one organisation at one site count their capped hours
+	// one after the other.
+	UsedHours(organisationID int64) UsedHours
 }
 
 // Store is what the booking service needs from persistence.
@@ -52,6 +62,10 @@ type Store interface {
 	// InSpace runs fn in one transaction holding the space's lock. It
 	// returns ErrNotFound for an unknown space.
 	InSpace(ctx context.Context, spaceID int64, fn func(SpaceTx) error) error
+	// ViewSpace runs fn over the space without locking it or keeping
+	// anything fn inserts, for quotes. It returns ErrNotFound for an
+	// unknown space.
+	ViewSpace(ctx context.Context, spaceID int64, fn func(SpaceTx) error) error
 }
 
 // Request asks for one interval of a space for an organisation.
@@ -66,6 +80,8 @@ type Request struct {
 	// Verified is whether the organisation is verified; unverified ones
 	// always need approval.
 	Verified bool
+	// OrganisationType is the organisation's type, for the rent policy.
+	OrganisationType string
 	// Hold, when positive, creates the booking as pending payment until
 	// now plus Hold.
 	Hold time.Duration
@@ -108,11 +124,57 @@ func (s *Service) Book(ctx context.Context, req Request) (int64, string, error) 
 		if err := place(tx, nb, now); err != nil {
 			return err
 		}
+		if err := price(tx, req, []*NewBooking{nb}); err != nil {
+			return err
+		}
 		id, err = tx.Insert(nb)
 		state = nb.State
 		return err
 	})
 	return id, state, err
+}
+
+// Quote prices one interval for an organisation without booking it. It
+// checks the interval as booking it would, except for other bookings.
+func (s *Service) Quote(ctx context.Context, req Request) (*Quote, error) {
+	if err := req.check(); err != nil {
+		return nil, err
+	}
+	now := s.Now().UTC()
+	var q *Quote
+	err := s.Store.ViewSpace(ctx, req.SpaceID, func(tx SpaceTx) error {
+		nb, err := s.prepare(tx, req, req.Interval, now)
+		if err != nil {
+			return err
+		}
+		if err := price(tx, req, []*NewBooking{nb}); err != nil {
+			return err
+		}
+		q = &Quote{}
+		q.Add(nb.Quote)
+		return nil
+	})
+	return q, err
+}
+
+// price quotes each booking in order under the space's rent policy, so
+// that a monthly cap used up by an earlier date of a series is seen by the
+// later ones.
+func price(tx SpaceTx, req Request, nbs []*NewBooking) error {
+	prices, err := tx.Prices()
+	if err != nil {
+		return err
+	}
+	q := Quoter{Prices: prices, Booker: Booker{OrganisationType: req.OrganisationType, Verified: req.Verified},
+		Purpose: req.Purpose, Used: tx.UsedHours(req.OrganisationID)}
+	for _, nb := range nbs {
+		line, err := q.Line(nb.Interval)
+		if err != nil {
+			return err
+		}
+		nb.Quote, nb.PolicyID = line, prices.PolicyID
+	}
+	return nil
 }
 
 func (req Request) check() error {

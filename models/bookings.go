@@ -140,11 +140,15 @@ func (t *spaceTx) Insert(nb *booking.NewBooking) (int64, error) {
 		h := Instant(*nb.HoldUntil)
 		b.HoldExpiresAt = &h
 	}
+	priced(&b, nb)
 	if err := t.tx.Omit(clause.Associations).Create(&b).Error; err != nil {
 		if iv, ok := exclusionClash(err); ok {
 			return 0, &booking.ClashError{With: iv}
 		}
 		return 0, translate(err, "A booking at this time")
+	}
+	if err := insertCharges(t.tx, b.ID, nb.Quote); err != nil {
+		return 0, err
 	}
 	ev := BookingEvent{BookingID: b.ID, Action: "create", ToState: b.State, ByUserID: b.CreatedByID, At: now}
 	return b.ID, t.tx.Create(&ev).Error
@@ -223,6 +227,9 @@ func (s *Store) BookingByID(ctx context.Context, id int64) (*Booking, error) {
 	if err := db.Raw(`SELECT booking_events.*, users.name AS by_name FROM booking_events
 		LEFT JOIN users ON users.id = booking_events.by_user_id
 		WHERE booking_events.booking_id = ? ORDER BY booking_events.at, booking_events.id`, id).Scan(&events).Error; err != nil {
+		return nil, err
+	}
+	if err := db.Where("booking_id = ?", id).Order("starts_at").Find(&b.Charges).Error; err != nil {
 		return nil, err
 	}
 	b.Events = make([]BookingEvent, len(events))

@@ -236,9 +236,49 @@ type Booking struct {
 	CreatedByID    *int64
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
-	Space          *Space         `gorm:"foreignKey:SpaceID"`
-	Organisation   *Organisation  `gorm:"foreignKey:OrganisationID"`
-	Events         []BookingEvent `gorm:"foreignKey:BookingID"`
+	// The quote the booking was made with; changing the policy later never
+	// changes it.
+	StandardPence    int64  `gorm:"not null"`
+	DiscountPence    int64  `gorm:"not null"`
+	VATPercent       int    `gorm:"column:vat_percent;not null"`
+	VATPence         int64  `gorm:"column:vat_pence;not null"`
+	TotalPence       int64  `gorm:"not null"`
+	PriceExplanation string `gorm:"not null"`
+	PolicyID         *int64
+	Space            *Space          `gorm:"foreignKey:SpaceID"`
+	Organisation     *Organisation   `gorm:"foreignKey:OrganisationID"`
+	Events           []BookingEvent  `gorm:"foreignKey:BookingID"`
+	Charges          []BookingCharge `gorm:"foreignKey:BookingID"`
+}
+
+// BookingCharge is a stretch of a booking priced under one rule of the rent
+// policy (or, with no rule, at the standard rate).
+type BookingCharge struct {
+	ID              int64     `gorm:"primaryKey"`
+	BookingID       int64     `gorm:"not null"`
+	StartsAt        time.Time `gorm:"not null"`
+	EndsAt          time.Time `gorm:"not null"`
+	Minutes         int       `gorm:"not null"`
+	RuleName        string    `gorm:"not null"`
+	DiscountPercent int       `gorm:"not null"`
+	StandardPence   int64     `gorm:"not null"`
+	DiscountPence   int64     `gorm:"not null"`
+	Explanation     string    `gorm:"not null"`
+}
+
+// RentPolicy is one version of the estate-wide rent policy (no site) or of
+// a site's own. Rules holds the rules as JSON (see StoredRule).
+type RentPolicy struct {
+	ID                      int64 `gorm:"primaryKey"`
+	SiteID                  *int64
+	Version                 int    `gorm:"not null"`
+	OwnRules                bool   `gorm:"not null"`
+	Rules                   string `gorm:"not null"`
+	VATPercent              int    `gorm:"column:vat_percent;not null"`
+	CancellationNoticeHours int    `gorm:"not null"`
+	ChangedByID             *int64
+	ChangedAt               time.Time `gorm:"not null"`
+	ChangedBy               *User     `gorm:"foreignKey:ChangedByID"`
 }
 
 // BookingEvent records one change of a booking: who, when, why.

@@ -78,6 +78,7 @@ func migrations() []*gormigrate.Migration {
 		postgresMigration("0003_no_overlap"),
 		sqlMigration("0004_series_recurrence"),
 		sqliteMigration("0005_bookings_covering"),
+		sqlMigration("0006_rent_policy"),
 	}
 }
 

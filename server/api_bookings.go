@@ -205,7 +205,7 @@ func (s *Server) createBooking(ctx context.Context, who *principal, in bookingIn
 	id, _, err := s.bookings.Book(ctx, booking.Request{
 		SpaceID: in.SpaceID, OrganisationID: in.OrganisationID, ByUserID: who.User.ID, Interval: iv,
 		Purpose: in.Purpose, Attendees: in.Attendees, Notes: in.Notes,
-		Verified: o.Verification == booking.Verified, Hold: hold,
+		Verified: o.Verification == booking.Verified, OrganisationType: o.Type, Hold: hold,
 	})
 	if err != nil {
 		return nil, err

@@ -205,7 +205,7 @@ func (s *Server) createSeries(ctx context.Context, who *principal, in seriesInpu
 	res, err := s.bookings.BookSeries(ctx, booking.SeriesRequest{
 		Request: booking.Request{
 			SpaceID: in.SpaceID, OrganisationID: in.OrganisationID, ByUserID: who.User.ID,
-			Purpose: in.Purpose, Attendees: in.Attendees, Notes: in.Notes, Verified: o.Verification == booking.Verified,
+			Purpose: in.Purpose, Attendees: in.Attendees, Notes: in.Notes, Verified: o.Verification == booking.Verified, OrganisationType: o.Type,
 		},
 		First: first, StartClock: start, EndClock: end, Recurrence: rec, Policy: in.Policy,
 	})
