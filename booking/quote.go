@@ -329,7 +329,7 @@ func (q *Quoter) explain(p QuotePart, split bool) string {
 func (q *Quoter) reason(r RentRule) string {
 	var who string
 	if len(r.OrganisationTypes) > 0 {
-		who = organisationNoun(q.Booker.OrganisationType)
+		who = OrganisationNoun(q.Booker.OrganisationType)
 	}
 	if r.VerifiedOnly {
 		if who == "" {
@@ -429,7 +429,9 @@ func DurationPhrase(d time.Duration) string {
 	return plural(h, "hour") + " " + plural(m, "minute")
 }
 
-func organisationNoun(t string) string {
+// OrganisationNoun names an organisation type as a noun in a sentence
+// ("registered charity", "NHS service").
+func OrganisationNoun(t string) string {
 	switch t {
 	case "registered_charity":
 		return "registered charity"

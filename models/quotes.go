@@ -121,3 +121,19 @@ func (s *Store) ViewSpace(ctx context.Context, spaceID int64, fn func(booking.Sp
 	}
 	return fn(viewTx{&spaceTx{tx: db, space: sp, windows: windows, dialect: s.Dialect}})
 }
+
+// PricesOf is a space's price list under the rent policy in force.
+func (s *Store) PricesOf(ctx context.Context, spaceID int64) (booking.Prices, error) {
+	db := s.DB.WithContext(ctx)
+	var sp Space
+	if err := db.First(&sp, spaceID).Error; err != nil {
+		return booking.Prices{}, translate(err, "space")
+	}
+	return pricesOf(db, &sp)
+}
+
+// UsedHoursOf reads the hours each rule has given an organisation at a site
+// in a month, without locking anything: for quotes.
+func (s *Store) UsedHoursOf(ctx context.Context, orgID, siteID int64) booking.UsedHours {
+	return usedHours(s.DB.WithContext(ctx), orgID, siteID, false)
+}

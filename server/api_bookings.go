@@ -44,6 +44,7 @@ type bookingJSON struct {
 	Attendees        int                `json:"attendees"`
 	Notes            string             `json:"notes"`
 	HoldExpiresAt    *time.Time         `json:"hold_expires_at"`
+	Price            priceJSON          `json:"price"`
 	CreatedAt        time.Time          `json:"created_at"`
 	UpdatedAt        time.Time          `json:"updated_at"`
 	History          []bookingEventJSON `json:"history,omitempty"`
@@ -63,7 +64,7 @@ func toBookingJSON(b *models.Booking, now time.Time, withHistory bool) bookingJS
 	out := bookingJSON{
 		ID: b.ID, SpaceID: b.SpaceID, OrganisationID: b.OrganisationID, SeriesID: b.SeriesID,
 		StartsAt: b.StartsAt.UTC(), EndsAt: b.EndsAt.UTC(), State: stateAt(b, now),
-		Purpose: b.Purpose, Attendees: b.Attendees, Notes: b.Notes,
+		Purpose: b.Purpose, Attendees: b.Attendees, Notes: b.Notes, Price: toPriceJSON(b, withHistory),
 		CreatedAt: b.CreatedAt.UTC(), UpdatedAt: b.UpdatedAt.UTC(),
 	}
 	if sp := b.Space; sp != nil {

@@ -74,6 +74,7 @@ type occurrenceJSON struct {
 	StartsAt  time.Time `json:"starts_at"`
 	EndsAt    time.Time `json:"ends_at"`
 	State     string    `json:"state"`
+	Price     priceJSON `json:"price"`
 }
 
 // seriesJSON is a series as the API shows it. Unbooked is given only in
@@ -126,7 +127,7 @@ func toSeriesJSON(sr *models.Series, now time.Time) seriesJSON {
 		b := &sr.Bookings[i]
 		out.Occurrences[i] = occurrenceJSON{
 			Date: booking.DateOf(b.StartsAt, booking.London).String(), BookingID: b.ID,
-			StartsAt: b.StartsAt.UTC(), EndsAt: b.EndsAt.UTC(), State: stateAt(b, now),
+			StartsAt: b.StartsAt.UTC(), EndsAt: b.EndsAt.UTC(), State: stateAt(b, now), Price: toPriceJSON(b, false),
 		}
 	}
 	return out

@@ -343,6 +343,10 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		"setSiteOpeningHours":  siteOpeningHoursInput{},
 		"setSpaceOpeningHours": spaceOpeningHoursInput{},
 		"createClosure":        closureInput{},
+		// Rent.
+		"createQuote":         bookingInput{},
+		"setEstateRentPolicy": estateRentPolicyInput{},
+		"setSiteRentPolicy":   siteRentPolicyInput{},
 	}
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
@@ -395,6 +399,16 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		"ClosureList":        listJSON[closureJSON]{},
 		"NewClosure":         closureCreatedJSON{},
 		"AffectedBooking":    affectedBookingJSON{},
+		// Rent.
+		"RentRule":                rentRuleJSON{},
+		"EstateRentPolicy":        estateRentPolicyJSON{},
+		"EstateRentPolicyHistory": rentPolicyHistoryJSON[estateRentPolicyJSON]{},
+		"SiteRentPolicy":          siteRentPolicyJSON{},
+		"SiteRentPolicyHistory":   rentPolicyHistoryJSON[siteRentPolicyJSON]{},
+		"Price":                   priceJSON{},
+		"PricePart":               pricePartJSON{},
+		"QuoteLine":               quoteLineJSON{},
+		"Quote":                   quoteJSON{},
 	} {
 		compareSchema(t, name, doc.Components.Schemas[name], reflect.TypeOf(out), true)
 	}

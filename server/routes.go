@@ -63,6 +63,9 @@ func (s *Server) routes(r *gin.Engine) {
 	user.POST("/series", s.apiCreateSeries())
 	user.GET("/series/:id", s.apiGetSeries())
 	user.POST("/series/:id/cancel", s.apiCancelSeries())
+	user.POST("/quotes", s.apiCreateQuote())
+	user.GET("/rent-policy", s.apiGetEstateRentPolicy())
+	user.GET("/sites/:id/rent-policy", s.apiGetSiteRentPolicy())
 
 	// The estate's staff: admins and estates managers (their own sites only).
 	staff := api.Group("", s.withRole(booking.RoleAdmin, booking.RoleEstatesManager))
@@ -74,10 +77,14 @@ func (s *Server) routes(r *gin.Engine) {
 	staff.PUT("/spaces/:id/opening-hours", s.apiSetSpaceOpeningHours())
 	staff.POST("/closures", s.apiCreateClosure())
 	staff.DELETE("/closures/:id", s.apiDeleteClosure())
+	staff.PUT("/sites/:id/rent-policy", s.apiSetSiteRentPolicy())
+	staff.GET("/sites/:id/rent-policy/history", s.apiSiteRentPolicyHistory())
+	staff.GET("/rent-policy/history", s.apiEstateRentPolicyHistory())
 
 	// Platform admins.
 	admin := api.Group("", s.withRole(booking.RoleAdmin))
 	admin.POST("/sites", s.apiCreateSite())
+	admin.PUT("/rent-policy", s.apiSetEstateRentPolicy())
 
 	// Pages. Static files carry a hash of their contents in the URL; the
 	// NHS.UK frontend's CSS refers to its images at /assets.
