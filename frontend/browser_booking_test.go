@@ -63,7 +63,13 @@ func TestBookingJourneys(t *testing.T) {
 		b.wantText(".nhsuk-error-summary", "Enter the number of people")
 		b.click("#purpose-2")
 		b.setValue("#attendees", "2")
-		b.submit(`form[action$="/book"] button[type="submit"]`, 200, "series")
+		b.submit(`form[action$="/book"] button[type="submit"]`, 200, "book-check")
+		b.wantText("h1", "Check your booking")
+		b.wantText("main", "10 dates, every week")
+		if got := b.eval(`document.querySelectorAll("#price + p + table tbody tr, #price + p + p + table tbody tr").length`); got != "10" {
+			t.Errorf("%s priced dates on the check page, want 10", got)
+		}
+		b.submit(`//form[.//input[@name="confirm"]]//button`, 200, "series")
 		b.wantText(".nhsuk-notification-banner--success", "10 weekly sessions booked")
 		b.wantText("h1", "Weekly booking")
 		b.wantText("main", "Every Wednesday, 2pm to 3pm")

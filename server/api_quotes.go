@@ -136,14 +136,23 @@ func (s *Server) quote(ctx context.Context, who *principal, in bookingInput) (*b
 	if err := p.Err(); err != nil {
 		return nil, nil, err
 	}
-	first := parseDate(&p, "starts_at", sin.FirstDate)
-	start := parseClock(&p, "starts_at", sin.StartTime)
-	end := parseClock(&p, "ends_at", sin.EndTime)
+	q, unbooked, err := s.quoteSeries(ctx, who, sin)
+	return q, unbooked, renameFields(err, bookingFields)
+}
+
+// quoteSeries prices each date of a series as booking it now would,
+// without booking anything.
+func (s *Server) quoteSeries(ctx context.Context, who *principal, in seriesInput) (*booking.Quote, []booking.Unbooked, error) {
+	var p booking.Problems
+	checkIDs(&p, in.SpaceID, in.OrganisationID)
+	first := parseDate(&p, "first_date", in.FirstDate)
+	start := parseClock(&p, "start_time", in.StartTime)
+	end := parseClock(&p, "end_time", in.EndTime)
 	rec := recurrenceFrom(&p, in.Recurrence)
 	if err := p.Err(); err != nil {
 		return nil, nil, err
 	}
-	req, err := s.quoteRequest(ctx, who, in.SpaceID, in.OrganisationID, in.Purpose, in.Attendees)
+	req, err := s.quoteRequest(ctx, who, in.SpaceID, in.OrganisationID, in.Purpose, max(in.Attendees, 1))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -254,18 +254,7 @@ func (s *Server) checkSeriesShape(sp *models.Space, first booking.Date, start, e
 // did not book. rename renames the fields of validation errors.
 func (s *Server) respondNewSeries(c *gin.Context, in seriesInput, rename map[string]string) {
 	sr, unbooked, err := s.createSeries(c.Request.Context(), currentPrincipal(c), in)
-	var v *booking.ValidationError
-	if errors.As(err, &v) && rename != nil {
-		var p booking.Problems
-		for _, f := range v.Fields {
-			if to, ok := rename[f.Field]; ok {
-				f.Field = to
-			}
-			p.Add(f.Field, "%s", f.Message)
-		}
-		err = p.Err()
-	}
-	if err != nil {
+	if err = renameFields(err, rename); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -273,6 +262,23 @@ func (s *Server) respondNewSeries(c *gin.Context, in seriesInput, rename map[str
 	out.Unbooked = toUnbookedJSON(unbooked)
 	c.Header("Location", "/api/v1/series/"+itoa(sr.ID))
 	c.JSON(http.StatusCreated, out)
+}
+
+// renameFields renames the fields of a validation error; other errors,
+// and a nil rename, leave err as it is.
+func renameFields(err error, rename map[string]string) error {
+	var v *booking.ValidationError
+	if !errors.As(err, &v) || rename == nil {
+		return err
+	}
+	var p booking.Problems
+	for _, f := range v.Fields {
+		if to, ok := rename[f.Field]; ok {
+			f.Field = to
+		}
+		p.Add(f.Field, "%s", f.Message)
+	}
+	return p.Err()
 }
 
 func (s *Server) apiCreateSeries() gin.HandlerFunc {

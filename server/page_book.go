@@ -68,8 +68,10 @@ func (s *Server) bookSpacePage() gin.HandlerFunc {
 	}
 }
 
-// bookSpaceSubmit books once or weekly with the same functions as the API, then
-// shows what was booked, or the form again with what is wrong.
+// bookSpaceSubmit first shows what the form asks for with its price and
+// why (the check page); confirmed there, it books once or weekly with the
+// same functions as the API and shows what was booked. Either way a form
+// with something wrong comes back with what is wrong.
 func (s *Server) bookSpaceSubmit() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ctx := c.Request.Context()
@@ -90,6 +92,23 @@ func (s *Server) bookSpaceSubmit() gin.HandlerFunc {
 		who := currentPrincipal(c)
 		switch {
 		case v.Errors.any():
+		case form.Get("change") != "":
+			// Back from the check page to the form, as it was filled in.
+			s.render(c, http.StatusOK, "book", v)
+			return
+		case form.Get("confirm") != "yes":
+			ch, err := s.checkBooking(ctx, who, p, req, form)
+			if err == nil {
+				v.Title, v.Data = "Check your booking of "+p.Space.Name, ch
+				v.Back = nil
+				s.render(c, http.StatusOK, "book-check", v)
+				return
+			}
+			var ok bool
+			if status, ok = p.addBookingError(&v.Errors, err, models.RulesOf(p.Space), windows); !ok {
+				s.fail(c, err)
+				return
+			}
 		case req.single != nil:
 			b, err := s.createBooking(ctx, who, *req.single)
 			if err == nil {

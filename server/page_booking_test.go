@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -195,6 +196,36 @@ func TestBookPage(t *testing.T) {
 			if e.bookingCount() != before {
 				t.Fatal("something was booked")
 			}
+		})
+		e.step(t, "before booking, a check page shows the price and why, and books nothing", func(t *testing.T) {
+			e.priceSpaceA()
+			e.send(http.MethodPut, "/api/v1/rent-policy", asAdmin, wellbeingPolicy(1)).wantStatus(http.StatusOK)
+			before := e.bookingCount()
+			form := bookFormValues(e.orgA.ID, tue, "10:00", "11:30")
+			form.Del("confirm")
+			form.Set("purpose", "health_wellbeing")
+			e.postForm(book, asBooker, form).wantStatus(http.StatusOK).wantBody(
+				"Check your booking", "Nothing is booked yet", `id="price-total">£5.00</p>`,
+				"The standard rate would be £30.00. The rent policy takes £25.00 off.",
+				"1 hour free — verified community group running a health and wellbeing activity within 1 hour a month (rule ‘VCS wellbeing’ at "+e.siteA.Name+"); "+
+					"30 minutes at 50% off the standard rate — community group (rule ‘Community use’ at "+e.siteA.Name+").",
+				`<input type="hidden" name="start" value="10:00">`, `name="confirm" value="yes"`, "Confirm booking",
+			)
+			if e.bookingCount() != before {
+				t.Fatal("the check page booked something")
+			}
+			form.Set("change", "yes")
+			e.postForm(book, asBooker, form).wantStatus(http.StatusOK).wantBody("Book this space", `id="start" name="start" type="text" value="10:00"`)
+			// The price a booking is made with stays on its page after the
+			// policy changes.
+			form.Del("change")
+			form.Set("confirm", "yes")
+			loc := e.postForm(book, asBooker, form).wantStatus(http.StatusSeeOther).Header().Get("Location")
+			e.send(http.MethodPut, "/api/v1/rent-policy", asAdmin, map[string]any{"rules": []any{}}).wantStatus(http.StatusOK)
+			e.getPage(loc, asBooker).wantStatus(http.StatusOK).wantBody("£5.00", "rule ‘VCS wellbeing’")
+			id, _ := strconv.ParseInt(strings.TrimPrefix(loc, "/bookings/"), 10, 64)
+			e.send(http.MethodPost, fmt.Sprintf("/api/v1/bookings/%d/cancel", id), asBooker, map[string]any{"reason": "Test"}).wantStatus(http.StatusOK)
+			must(t, e.store.DB.Model(&models.Space{}).Where("id = ?", e.spaceA.ID).Update("rate_pence", 0).Error)
 		})
 		var first int64
 		e.step(t, "a booking is made and its page shows what was booked", func(t *testing.T) {

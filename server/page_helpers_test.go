@@ -111,6 +111,7 @@ func bookFormValues(orgID int64, d booking.Date, start, end string) url.Values {
 		"organisation_id": {itoa(orgID)}, "date-day": {strconv.Itoa(d.Day)}, "date-month": {strconv.Itoa(int(d.Month))},
 		"date-year": {strconv.Itoa(d.Year)}, "start": {start}, "end": {end}, "purpose": {"community"},
 		"attendees": {"3"}, "notes": {""}, "repeat": {repeatOnce}, "policy": {booking.AllOrNothing},
+		"confirm": {"yes"},
 	}
 }
 

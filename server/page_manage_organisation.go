@@ -16,6 +16,9 @@ type manageOrganisationData struct {
 	History []models.VerificationEvent
 	Form    verificationRequest
 	States  []booking.Option
+	// Pricing lists the rent rules the organisation gets only once
+	// verified, so the decision's effect on price is in view.
+	Pricing []verifiedRule
 }
 
 // verificationFields are the verification form's inputs.
@@ -46,7 +49,12 @@ func (s *Server) renderManageOrganisation(c *gin.Context, status int, v *view, f
 		s.fail(c, err)
 		return
 	}
-	d := manageOrganisationData{Org: o, History: history, States: []booking.Option{
+	pricing, err := s.verificationPricing(c.Request.Context(), currentPrincipal(c), o.Type)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	d := manageOrganisationData{Org: o, History: history, Pricing: pricing, States: []booking.Option{
 		{Value: booking.Verified, Label: "Verified"},
 		{Value: booking.Suspended, Label: "Suspended"},
 		{Value: booking.Unverified, Label: "Not yet verified"},

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"testing"
@@ -89,6 +90,20 @@ func TestVerificationPages(t *testing.T) {
 			}
 			e.getPage(manage, asAdmin).wantStatus(http.StatusOK).wantBody("Charity register checked", "</span>estates manager</td>")
 			e.getPage("/organisations/"+itoa(e.orgA.ID), asOrgAdmin).wantBody(">Verified<").wantNoBody("awaiting verification")
+		})
+		e.step(t, "the page says what verification changes in price", func(t *testing.T) {
+			e.getPage(manage, asManager).wantBody("No rent rule gives " + e.orgA.Name + " a discount for being verified.")
+			e.send(http.MethodPut, "/api/v1/rent-policy", asAdmin, wellbeingPolicy(40)).wantStatus(http.StatusOK)
+			own := map[string]any{"own_rules": true, "vat_percent": 0, "cancellation_notice_hours": 0, "rules": []map[string]any{
+				{"name": "Verified groups half price", "verified_only": true, "discount_percent": 50},
+				{"name": "Charities only", "organisation_types": []string{"registered_charity"}, "verified_only": true, "discount_percent": 90},
+			}}
+			e.send(http.MethodPut, fmt.Sprintf("/api/v1/sites/%d/rent-policy", e.siteA.ID), asManager, own).wantStatus(http.StatusOK)
+			// orgA is a community group: the charities-only rule is not for it,
+			// and siteB's manager does not see siteA's rules.
+			e.getPage(manage, asManager).wantBody("<strong>VCS wellbeing</strong> (Estate-wide policy): Free",
+				"<strong>Verified groups half price</strong> ("+e.siteA.Name+"): 50% off").wantNoBody("Charities only")
+			e.getPage(manage, asOtherMgr).wantBody("<strong>VCS wellbeing</strong>").wantNoBody("Verified groups half price")
 		})
 		e.step(t, "members and link workers may not verify", func(t *testing.T) {
 			e.postForm(manage+"/verification", asOrgAdmin, url.Values{"state": {booking.Verified}}).wantStatus(http.StatusForbidden)
