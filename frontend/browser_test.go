@@ -32,10 +32,10 @@ var wcagTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"}
 
 // TestJourneys drives the real pages in headless Chromium with the demo
 // data: someone finding a space, an estates manager changing a site, adding
-// a space and verifying an organisation, an organisation admin adding and
-// removing a member, and a new group registering. Every page visited is
-// checked with axe-core, and for Content Security Policy violations and
-// script errors.
+// a space, verifying an organisation and reading the rent foregone, an
+// organisation admin adding and removing a member, and a new group
+// registering. Every page visited is checked with axe-core, and for Content
+// Security Policy violations and script errors.
 //
 // Set SCREENSHOTS to a folder to keep a screenshot of some pages.
 func TestJourneys(t *testing.T) {
@@ -118,6 +118,53 @@ func TestJourneys(t *testing.T) {
 		b.submit(`form[action$="/verification"] button`, 200, "")
 		b.wantText(".nhsuk-notification-banner--success", "Growing Together Stockport is now verified")
 		b.wantText("#history + table", "Companies House entry checked")
+		b.signOut()
+	})
+
+	t.Run("estates manager reads the rent foregone, correcting a mistake", func(t *testing.T) {
+		b.t = t
+		b.signIn("estates@example.org")
+		// The card sits at the bottom edge of the window, where chromedp's
+		// click misses it unless it is scrolled in first.
+		b.eval(`document.querySelector('a.nhsuk-card__link[href="/manage/reports/rent"]').scrollIntoView({block: "center"})`)
+		b.follow(`a.nhsuk-card__link[href="/manage/reports/rent"]`, "rent-report")
+		b.wantText("h1", "Rent foregone")
+		b.wantText("#summary", "all your sites")
+		// The demo bookings are in the weeks ahead: this month and the next
+		// three hold them.
+		london, err := time.LoadLocation("Europe/London")
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now().In(london)
+		last := time.Date(now.Year(), now.Month()+4, 0, 12, 0, 0, 0, london)
+		b.setValue("#from-day", "1")
+		b.setValue("#from-month", fmt.Sprint(int(now.Month())))
+		b.setValue("#from-year", fmt.Sprint(now.Year()))
+		b.setValue("#to-day", fmt.Sprint(last.Day()))
+		b.setValue("#to-month", "13")
+		b.setValue("#to-year", fmt.Sprint(last.Year()))
+		b.submit(`form[action="/manage/reports/rent"] button[type="submit"]`, 422, "rent-report-errors")
+		b.wantText(".nhsuk-error-summary", "End date must be a real date")
+		b.wantAttr(".nhsuk-error-summary a", "href", "#to-day")
+		b.setValue("#to-month", fmt.Sprint(int(last.Month())))
+		b.submit(`form[action="/manage/reports/rent"] button[type="submit"]`, 200, "rent-report-months")
+		b.wantAttr("svg.app-chart", "role", "img")
+		b.wantAttr("svg.app-chart", "aria-labelledby", "foregone-title foregone-desc")
+		var desc string
+		if err := json.Unmarshal([]byte(b.eval(`document.querySelector("#foregone-desc").textContent`)), &desc); err != nil ||
+			!strings.Contains(desc, "the most was £") {
+			t.Errorf("the chart of rent foregone is described as %q (%v)", desc, err)
+		}
+		b.wantText("#months", "Total")
+		csv, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](
+			`fetch(document.querySelector('a[href*="/api/v1/reports/rent.csv"]').href).then(r => r.text())`, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatalf("download the CSV: %v", err)
+		}
+		if !strings.HasPrefix(csv, "site,label,bookings,hours,minutes,") || !strings.Contains(csv, "Hunter Street Health Centre") {
+			t.Errorf("the CSV link gave %q", csv)
+		}
 		b.signOut()
 	})
 

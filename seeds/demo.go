@@ -1,6 +1,7 @@
 // Package seeds loads demo data: six NHS buildings in Stockport with about
 // thirty spaces, ten organisations that book them, one account for each
-// role, and a few bookings and a closure in the weeks ahead, so that a
+// role, rent policies for the estate and two of its sites, and a few
+// bookings priced under them and a closure in the weeks ahead, so that a
 // fresh install can be tried at once.
 package seeds
 
@@ -32,7 +33,7 @@ type SignIn struct {
 // when the demo data gains rows that older demo databases should receive.
 const (
 	markerKey   = "demo_data_version"
-	demoVersion = "3"
+	demoVersion = "4"
 )
 
 // LoadDemo loads the demo data if it is not already there and returns the
@@ -110,7 +111,7 @@ func (l *loader) run() error {
 	if err != nil || !claimed {
 		return err
 	}
-	steps := []func() error{l.loadUsers, l.loadSites, l.loadOrganisations, l.loadManagers, l.loadMemberships, l.loadBookings}
+	steps := []func() error{l.loadUsers, l.loadSites, l.loadOrganisations, l.loadManagers, l.loadMemberships, l.loadRentPolicies, l.loadBookings}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err

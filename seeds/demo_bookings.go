@@ -60,6 +60,30 @@ var demoBookings = []demoBooking{
 		Weekday: time.Friday, MinDays: 4, Start: "10:00", End: "12:00",
 		Purpose: "social_prescribing", Attendees: 4, Notes: "Family session for children referred by their GP.",
 	},
+	// One of each price the rent policies give: free for an NHS service,
+	// 75% off a community evening at Heaton Moor, the standard rate plus
+	// VAT for the council at Station Road, and private hire waiting for
+	// approval there.
+	{
+		Organisation: "Stockport NHS Talking Therapies", Site: heatonMoor, Space: "Group Room",
+		Weekday: time.Monday, MinDays: 3, Start: "13:00", End: "15:00", Weeks: 8,
+		Purpose: "health_wellbeing", Attendees: 10, Notes: "Sleep well: an eight-week group course.",
+	},
+	{
+		Organisation: tameValley, Site: heatonMoor, Space: "Group Room", By: "booker@example.org",
+		Weekday: time.Wednesday, MinDays: 3, Start: "18:00", End: "20:00", Weeks: 6,
+		Purpose: "community", Attendees: 8, Notes: "Peer-support evening for carers.",
+	},
+	{
+		Organisation: "Stockport Council Adult Social Care", Site: stationRoad, Space: "Practice Meeting Room",
+		Weekday: time.Tuesday, MinDays: 3, Start: "18:30", End: "20:30",
+		Purpose: "community", Attendees: 10, Notes: "Carers' forum with the adult social care team.",
+	},
+	{
+		Organisation: "Peak Physio Ltd", Site: stationRoad, Space: "Consulting Room 3",
+		Weekday: time.Thursday, MinDays: 4, Start: "18:30", End: "20:30",
+		Purpose: "private_commercial", Attendees: 2, Notes: "Evening physiotherapy clinic.",
+	},
 }
 
 // demoClosures fall on a demo booking, so the closure page has a group to
@@ -128,7 +152,7 @@ func (l *loader) loadBooking(service *booking.Service, d demoBooking, first book
 	}
 	req := booking.Request{
 		SpaceID: sp.ID, OrganisationID: org.ID, ByUserID: l.users[d.By].ID, Purpose: d.Purpose,
-		Attendees: d.Attendees, Notes: d.Notes, Verified: o.Verification == booking.Verified,
+		Attendees: d.Attendees, Notes: d.Notes, Verified: o.Verification == booking.Verified, OrganisationType: o.Type,
 	}
 	ctx := context.Background()
 	if d.Weeks > 0 {

@@ -26,6 +26,7 @@ var tables = []string{
 	"users", "sites", "site_managers", "spaces", "space_features", "organisations",
 	"organisation_identifiers", "memberships", "verification_events", "settings",
 	"opening_windows", "series", "bookings", "booking_events", "closures",
+	"rent_policies", "booking_charges",
 }
 
 func counts(t *testing.T, s *models.Store) map[string]int64 {

@@ -297,6 +297,7 @@ func TestOpenAPIEnumsMatchDomain(t *testing.T) {
 		"Purpose":           booking.Purposes,
 		"SeriesPolicy":      booking.Policies,
 		"Frequency":         booking.Frequencies,
+		"RentGrouping":      models.RentGroupings,
 	} {
 		ref := doc.Components.Schemas[name]
 		if ref == nil {
@@ -409,6 +410,9 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		"PricePart":               pricePartJSON{},
 		"QuoteLine":               quoteLineJSON{},
 		"Quote":                   quoteJSON{},
+		"RentReport":              rentReportJSON{},
+		"RentGroup":               rentGroupJSON{},
+		"RentFigures":             rentFiguresJSON{},
 	} {
 		compareSchema(t, name, doc.Components.Schemas[name], reflect.TypeOf(out), true)
 	}

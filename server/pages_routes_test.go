@@ -300,6 +300,11 @@ var pageRouteCases = []routeCase{
 		want: pageStaffOnly(http.StatusOK, pageToSignIn),
 	},
 	{
+		method: http.MethodGet, pattern: "/manage/reports/rent",
+		call: func(e *env, role string) *response { return e.getPage("/manage/reports/rent", role) },
+		want: pageStaffOnly(http.StatusOK, pageToSignIn),
+	},
+	{
 		method: http.MethodPost, pattern: "/manage/bookings/:id/approve",
 		call: func(e *env, role string) *response {
 			return e.postForm("/manage/bookings/"+itoa(e.seedBooking(role))+"/approve", role, nil)

@@ -80,6 +80,9 @@ func (s *Server) routes(r *gin.Engine) {
 	staff.PUT("/sites/:id/rent-policy", s.apiSetSiteRentPolicy())
 	staff.GET("/sites/:id/rent-policy/history", s.apiSiteRentPolicyHistory())
 	staff.GET("/rent-policy/history", s.apiEstateRentPolicyHistory())
+	// The rent foregone at the caller's sites, as JSON or CSV.
+	staff.GET("/reports/rent", s.apiRentReport(false))
+	staff.GET("/reports/rent.csv", s.apiRentReport(true))
 
 	// Platform admins.
 	admin := api.Group("", s.withRole(booking.RoleAdmin))
@@ -126,7 +129,8 @@ func (s *Server) routes(r *gin.Engine) {
 
 	// Pages for the estate's staff: estates managers change their own sites
 	// only (details, spaces, opening hours, closures), see their weeks and
-	// decide the requests at them; staff verify organisations.
+	// decide the requests at them, and see the rent foregone there; staff
+	// verify organisations.
 	manage := r.Group("/manage", s.withRole(booking.RoleAdmin, booking.RoleEstatesManager))
 	manage.GET("/sites/:id/edit", s.siteEditPage())
 	manage.POST("/sites/:id/edit", s.siteEditSubmit())
@@ -147,13 +151,37 @@ func (s *Server) routes(r *gin.Engine) {
 	manage.GET("/closures/:id", s.closurePage())
 	manage.POST("/closures/:id/delete", s.closureDeleteSubmit())
 	manage.GET("/requests", s.requestsPage())
+	manage.GET("/reports/rent", s.rentReportPage())
 	manage.POST("/bookings/:id/approve", s.decideBookingSubmit(booking.ActionApprove))
 	manage.POST("/bookings/:id/decline", s.decideBookingSubmit(booking.ActionDecline))
 	manage.POST("/series/:id/approve", s.decideSeriesSubmit(booking.ActionApprove))
 	manage.POST("/series/:id/decline", s.decideSeriesSubmit(booking.ActionDecline))
 
+	// Rent policies: a site's estates managers change its policy (its own
+	// rules or the estate-wide ones, VAT, cancellation terms); the staff
+	// read the estate-wide policy. Each page prices a sample booking.
+	manage.GET("/sites/:id/rent-policy", s.rentPolicyPage())
+	manage.POST("/sites/:id/rent-policy/source", s.rentSourceSubmit())
+	manage.POST("/sites/:id/rent-policy/terms", s.rentTermsSubmit())
+	manage.GET("/sites/:id/rent-policy/rules/new", s.rentRuleForm())
+	manage.POST("/sites/:id/rent-policy/rules/new", s.rentRuleSubmit())
+	manage.GET("/sites/:id/rent-policy/rules/:n", s.rentRuleForm())
+	manage.POST("/sites/:id/rent-policy/rules/:n", s.rentRuleSubmit())
+	manage.POST("/sites/:id/rent-policy/rules/:n/move", s.rentRuleMoveSubmit())
+	manage.GET("/sites/:id/rent-policy/rules/:n/delete", s.rentRuleDeletePage())
+	manage.POST("/sites/:id/rent-policy/rules/:n/delete", s.rentRuleDeleteSubmit())
+	manage.GET("/rent-policy", s.rentPolicyPage())
+
 	// Pages for platform admins.
 	adminPages := r.Group("/manage", s.withRole(booking.RoleAdmin))
 	adminPages.GET("/sites/new", s.siteNewPage())
 	adminPages.POST("/sites/new", s.siteNewSubmit())
+	// The estate-wide rent policy's rules.
+	adminPages.GET("/rent-policy/rules/new", s.rentRuleForm())
+	adminPages.POST("/rent-policy/rules/new", s.rentRuleSubmit())
+	adminPages.GET("/rent-policy/rules/:n", s.rentRuleForm())
+	adminPages.POST("/rent-policy/rules/:n", s.rentRuleSubmit())
+	adminPages.POST("/rent-policy/rules/:n/move", s.rentRuleMoveSubmit())
+	adminPages.GET("/rent-policy/rules/:n/delete", s.rentRuleDeletePage())
+	adminPages.POST("/rent-policy/rules/:n/delete", s.rentRuleDeleteSubmit())
 }
