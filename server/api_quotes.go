@@ -143,13 +143,8 @@ func (s *Server) quote(ctx context.Context, who *principal, in bookingInput) (*b
 // quoteSeries prices each date of a series as booking it now would,
 // without booking anything.
 func (s *Server) quoteSeries(ctx context.Context, who *principal, in seriesInput) (*booking.Quote, []booking.Unbooked, error) {
-	var p booking.Problems
-	checkIDs(&p, in.SpaceID, in.OrganisationID)
-	first := parseDate(&p, "first_date", in.FirstDate)
-	start := parseClock(&p, "start_time", in.StartTime)
-	end := parseClock(&p, "end_time", in.EndTime)
-	rec := recurrenceFrom(&p, in.Recurrence)
-	if err := p.Err(); err != nil {
+	first, start, end, rec, err := in.shape()
+	if err != nil {
 		return nil, nil, err
 	}
 	req, err := s.quoteRequest(ctx, who, in.SpaceID, in.OrganisationID, in.Purpose, max(in.Attendees, 1))

@@ -181,16 +181,23 @@ func recurrenceFrom(p *booking.Problems, in *recurrenceInput) booking.Recurrence
 	return r
 }
 
-// createSeries books a series, for the API and the pages. It returns the
-// series with its occurrences and the dates it did not book.
-func (s *Server) createSeries(ctx context.Context, who *principal, in seriesInput) (*models.Series, []booking.Unbooked, error) {
+// shape reads the ids, first date, times of day and recurrence of a
+// series request, naming every field at fault.
+func (in seriesInput) shape() (booking.Date, booking.Clock, booking.Clock, booking.Recurrence, error) {
 	var p booking.Problems
 	checkIDs(&p, in.SpaceID, in.OrganisationID)
 	first := parseDate(&p, "first_date", in.FirstDate)
 	start := parseClock(&p, "start_time", in.StartTime)
 	end := parseClock(&p, "end_time", in.EndTime)
 	rec := recurrenceFrom(&p, in.Recurrence)
-	if err := p.Err(); err != nil {
+	return first, start, end, rec, p.Err()
+}
+
+// createSeries books a series, for the API and the pages. It returns the
+// series with its occurrences and the dates it did not book.
+func (s *Server) createSeries(ctx context.Context, who *principal, in seriesInput) (*models.Series, []booking.Unbooked, error) {
+	first, start, end, rec, err := in.shape()
+	if err != nil {
 		return nil, nil, err
 	}
 	if _, err := rec.Dates(first); err != nil {
