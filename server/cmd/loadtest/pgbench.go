@@ -13,7 +13,8 @@ import (
 )
 
 // bookingSQL is the statements the booking transaction issues on
-// PostgreSQL (models.Store.InSpace and the booking service), for pgbench.
+// PostgreSQL (models.Store.InSpace and the booking service, pricing
+// included; with no capped rule in force no cap is read), for pgbench.
 // Each transaction books the next free hour from a sequence on a random
 // space, so its bookings lie close together in time as real ones do.
 const bookingSQL = `\set sid random(%d, %d)
@@ -23,7 +24,9 @@ SELECT * FROM spaces WHERE id = :sid LIMIT 1 FOR UPDATE;
 SELECT * FROM opening_windows WHERE site_id = (SELECT site_id FROM spaces WHERE id = :sid) ORDER BY weekday, opens;
 SELECT * FROM closures WHERE (space_id = :sid OR site_id = (SELECT site_id FROM spaces WHERE id = :sid)) AND starts_at < timestamptz '2031-01-01' + :hour * interval '1 hour' + interval '49 hours' AND ends_at > timestamptz '2031-01-01' + :hour * interval '1 hour' - interval '48 hours';
 SELECT * FROM bookings WHERE space_id = :sid AND state IN ('requested','pending_payment','confirmed') AND tstzrange(starts_at, block_end, '[)') && tstzrange(timestamptz '2031-01-01' + :hour * interval '1 hour', timestamptz '2031-01-01' + :hour * interval '1 hour' + interval '1 hour', '[)') ORDER BY starts_at;
-INSERT INTO bookings (space_id, organisation_id, starts_at, ends_at, block_end, state, purpose, attendees, notes, sequence, created_at, updated_at) VALUES (:sid, %d, timestamptz '2031-01-01' + :hour * interval '1 hour', timestamptz '2031-01-01' + :hour * interval '1 hour' + interval '1 hour', timestamptz '2031-01-01' + :hour * interval '1 hour' + interval '1 hour', 'confirmed', 'community', 8, '', 0, now(), now()) RETURNING id;
+SELECT rent_policies.*, sites.name AS site_name FROM sites LEFT JOIN rent_policies ON rent_policies.id IN ((SELECT MAX(id) FROM rent_policies WHERE site_id = sites.id), (SELECT MAX(id) FROM rent_policies WHERE site_id IS NULL)) WHERE sites.id = (SELECT site_id FROM spaces WHERE id = :sid);
+INSERT INTO bookings (space_id, organisation_id, starts_at, ends_at, block_end, state, purpose, attendees, notes, sequence, created_at, updated_at, standard_pence, discount_pence, vat_percent, vat_pence, total_pence, price_explanation) VALUES (:sid, %d, timestamptz '2031-01-01' + :hour * interval '1 hour', timestamptz '2031-01-01' + :hour * interval '1 hour' + interval '1 hour', timestamptz '2031-01-01' + :hour * interval '1 hour' + interval '1 hour', 'confirmed', 'community', 8, '', 0, now(), now(), 1500, 0, 0, 0, 1500, 'Standard rate — no rule of the rent policy at the site applies.') RETURNING id;
+INSERT INTO booking_charges (booking_id, starts_at, ends_at, minutes, rule_name, discount_percent, standard_pence, discount_pence, explanation) VALUES (currval(pg_get_serial_sequence('bookings', 'id')), timestamptz '2031-01-01' + :hour * interval '1 hour', timestamptz '2031-01-01' + :hour * interval '1 hour' + interval '1 hour', 60, '', 0, 1500, 0, 'Standard rate — no rule of the rent policy at the site applies');
 INSERT INTO booking_events (booking_id, action, from_state, to_state, reason, at) VALUES (currval(pg_get_serial_sequence('bookings', 'id')), 'create', '', 'confirmed', '', now());
 COMMIT;
 `
