@@ -153,7 +153,9 @@ func freshDatabase(ctx context.Context, o options, dialect string) (string, func
 // fixture is what the seed made.
 type fixture struct {
 	spaceIDs []int64
+	siteIDs  []int64 // space j is at site j mod len(siteIDs)
 	orgID    int64
+	userID   int64
 	email    string
 }
 
@@ -178,7 +180,7 @@ func seed(ctx context.Context, s *models.Store, o options) (*fixture, error) {
 	if _, err := s.SetVerification(ctx, org.ID, booking.Verified, "load test", u.ID, time.Now()); err != nil {
 		return nil, err
 	}
-	fx.orgID = org.ID
+	fx.orgID, fx.userID = org.ID, u.ID
 	var allDay []booking.Window
 	for d := time.Sunday; d <= time.Saturday; d++ {
 		allDay = append(allDay, booking.Window{Weekday: d, Opens: 0, Closes: 24 * 60})
@@ -192,15 +194,16 @@ func seed(ctx context.Context, s *models.Store, o options) (*fixture, error) {
 		if err := s.SetOpeningWindows(ctx, site.ID, 0, allDay); err != nil {
 			return nil, err
 		}
-		for j := i; j < o.spaces; j += sitesCount {
-			sp := models.Space{SiteID: site.ID, Name: fmt.Sprintf("Room %03d", j), Kind: "meeting_room", Capacity: 20,
-				BookingUnit: "hour", GranularityMinutes: 30, MinMinutes: 30, MaxMinutes: 600, NoticeHours: 0,
-				HorizonDays: 730, ApprovalMode: "auto", Visibility: "public"}
-			if err := s.CreateSpace(ctx, &sp); err != nil {
-				return nil, err
-			}
-			fx.spaceIDs = append(fx.spaceIDs, sp.ID)
+		fx.siteIDs = append(fx.siteIDs, site.ID)
+	}
+	for j := 0; j < o.spaces; j++ {
+		sp := models.Space{SiteID: fx.siteIDs[j%sitesCount], Name: fmt.Sprintf("Room %03d", j), Kind: "meeting_room", Capacity: 20,
+			BookingUnit: "hour", GranularityMinutes: 30, MinMinutes: 30, MaxMinutes: 600, NoticeHours: 0,
+			HorizonDays: 730, ApprovalMode: "auto", Visibility: "public"}
+		if err := s.CreateSpace(ctx, &sp); err != nil {
+			return nil, err
 		}
+		fx.spaceIDs = append(fx.spaceIDs, sp.ID)
 	}
 	// Seeded bookings take 09:00–10:00 and 13:00–14:00 UTC, day after day,
 	// round the spaces; the load phase books 18:00–19:00, which stays free.

@@ -13,23 +13,50 @@ import (
 )
 
 // bookingSQL is the statements the booking transaction issues on
-// PostgreSQL (models.Store.InSpace and the booking service, pricing
-// included; with no capped rule in force no cap is read), for pgbench.
-// Each transaction books the next free hour from a sequence on a random
-// space, so its bookings lie close together in time as real ones do.
-const bookingSQL = `\set sid random(%d, %d)
+// PostgreSQL (models.Store.InSpace and the booking service), for pgbench,
+// with the values the server binds as parameters written in. Ids are cast
+// to bigint as the server's parameters are typed: an integer literal would
+// keep PostgreSQL from using the exclusion constraint's index for the
+// space. Each transaction books the next free hour from a sequence on a
+// random space, so its bookings lie close together in time as real ones do.
+// Space j is at site j mod the number of sites, as the seed lays them out.
+// Pricing is included: no rent policy is in force, so no cap is read and
+// each booking has one charge at the standard rate.
+const bookingSQL = `\set n random(0, {{spaces}} - 1)
+\set sid {{first_space}} + :n
+\set site {{first_site}} + :n % {{sites}}
 SELECT nextval('loadtest_slot') AS hour \gset
 BEGIN;
-SELECT * FROM spaces WHERE id = :sid LIMIT 1 FOR UPDATE;
-SELECT * FROM opening_windows WHERE site_id = (SELECT site_id FROM spaces WHERE id = :sid) ORDER BY weekday, opens;
-SELECT * FROM closures WHERE (space_id = :sid OR site_id = (SELECT site_id FROM spaces WHERE id = :sid)) AND starts_at < timestamptz '2031-01-01' + :hour * interval '1 hour' + interval '49 hours' AND ends_at > timestamptz '2031-01-01' + :hour * interval '1 hour' - interval '48 hours';
-SELECT * FROM bookings WHERE space_id = :sid AND state IN ('requested','pending_payment','confirmed') AND tstzrange(starts_at, block_end, '[)') && tstzrange(timestamptz '2031-01-01' + :hour * interval '1 hour', timestamptz '2031-01-01' + :hour * interval '1 hour' + interval '1 hour', '[)') ORDER BY starts_at;
-SELECT rent_policies.*, sites.name AS site_name FROM sites LEFT JOIN rent_policies ON rent_policies.id IN ((SELECT MAX(id) FROM rent_policies WHERE site_id = sites.id), (SELECT MAX(id) FROM rent_policies WHERE site_id IS NULL)) WHERE sites.id = (SELECT site_id FROM spaces WHERE id = :sid);
-INSERT INTO bookings (space_id, organisation_id, starts_at, ends_at, block_end, state, purpose, attendees, notes, sequence, created_at, updated_at, standard_pence, discount_pence, vat_percent, vat_pence, total_pence, price_explanation) VALUES (:sid, %d, timestamptz '2031-01-01' + :hour * interval '1 hour', timestamptz '2031-01-01' + :hour * interval '1 hour' + interval '1 hour', timestamptz '2031-01-01' + :hour * interval '1 hour' + interval '1 hour', 'confirmed', 'community', 8, '', 0, now(), now(), 1500, 0, 0, 0, 1500, 'Standard rate — no rule of the rent policy at the site applies.') RETURNING id;
-INSERT INTO booking_charges (booking_id, starts_at, ends_at, minutes, rule_name, discount_percent, standard_pence, discount_pence, explanation) VALUES (currval(pg_get_serial_sequence('bookings', 'id')), timestamptz '2031-01-01' + :hour * interval '1 hour', timestamptz '2031-01-01' + :hour * interval '1 hour' + interval '1 hour', 60, '', 0, 1500, 0, 'Standard rate — no rule of the rent policy at the site applies');
-INSERT INTO booking_events (booking_id, action, from_state, to_state, reason, at) VALUES (currval(pg_get_serial_sequence('bookings', 'id')), 'create', '', 'confirmed', '', now());
+SELECT * FROM spaces WHERE spaces.id = :sid::bigint ORDER BY spaces.id LIMIT 1 FOR UPDATE;
+SELECT * FROM opening_windows WHERE site_id = :site::bigint ORDER BY weekday, opens;
+SELECT * FROM closures WHERE (space_id = :sid::bigint OR site_id = :site::bigint) AND starts_at < timestamptz '2031-01-01' + :hour * interval '1 hour' + interval '49 hours' AND ends_at > timestamptz '2031-01-01' + :hour * interval '1 hour' - interval '48 hours';
+SELECT * FROM bookings WHERE (space_id = :sid::bigint AND state IN ('requested','pending_payment','confirmed')) AND tstzrange(starts_at, block_end, '[)') && tstzrange(timestamptz '2031-01-01' + :hour * interval '1 hour', timestamptz '2031-01-01' + :hour * interval '1 hour' + interval '1 hour', '[)') ORDER BY starts_at;
+SELECT rent_policies.*, sites.name AS site_name FROM sites LEFT JOIN rent_policies ON rent_policies.id IN ((SELECT MAX(id) FROM rent_policies WHERE site_id = sites.id), (SELECT MAX(id) FROM rent_policies WHERE site_id IS NULL)) WHERE sites.id = :site::bigint;
+INSERT INTO bookings (space_id, organisation_id, series_id, starts_at, ends_at, block_end, state, purpose, attendees, notes, hold_expires_at, sequence, created_by_id, created_at, updated_at, standard_pence, discount_pence, vat_percent, vat_pence, total_pence, price_explanation, policy_id) VALUES (:sid::bigint, {{org}}::bigint, NULL, timestamptz '2031-01-01' + :hour * interval '1 hour', timestamptz '2031-01-01' + :hour * interval '1 hour' + interval '1 hour', timestamptz '2031-01-01' + :hour * interval '1 hour' + interval '1 hour', 'confirmed', 'community', 8, '', NULL, 0, {{user}}::bigint, now(), now(), 0, 0, 0, 0, 0, 'Standard rate — no rule of the rent policy at Load Site 00 applies.', NULL) RETURNING id \gset
+INSERT INTO booking_charges (booking_id, starts_at, ends_at, minutes, rule_name, discount_percent, standard_pence, discount_pence, explanation) VALUES (:id::bigint, timestamptz '2031-01-01' + :hour * interval '1 hour', timestamptz '2031-01-01' + :hour * interval '1 hour' + interval '1 hour', 60, '', 0, 0, 0, 'Standard rate — no rule of the rent policy at Load Site 00 applies') RETURNING id;
+INSERT INTO booking_events (booking_id, action, from_state, to_state, reason, by_user_id, at) VALUES (:id::bigint, 'create', '', 'confirmed', '', {{user}}::bigint, now()) RETURNING id;
 COMMIT;
 `
+
+// script writes bookingSQL out for the seeded fixture. It needs the ids
+// the seed made to run one after another, as they do in a fresh database.
+func (fx *fixture) script() (string, error) {
+	for j, id := range fx.spaceIDs {
+		if id != fx.spaceIDs[0]+int64(j) {
+			return "", fmt.Errorf("space ids are not consecutive")
+		}
+	}
+	for i, id := range fx.siteIDs {
+		if id != fx.siteIDs[0]+int64(i) {
+			return "", fmt.Errorf("site ids are not consecutive")
+		}
+	}
+	return strings.NewReplacer(
+		"{{spaces}}", strconv.Itoa(len(fx.spaceIDs)), "{{first_space}}", strconv.FormatInt(fx.spaceIDs[0], 10),
+		"{{sites}}", strconv.Itoa(len(fx.siteIDs)), "{{first_site}}", strconv.FormatInt(fx.siteIDs[0], 10),
+		"{{org}}", strconv.FormatInt(fx.orgID, 10), "{{user}}", strconv.FormatInt(fx.userID, 10),
+	).Replace(bookingSQL), nil
+}
 
 var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
 
@@ -46,7 +73,10 @@ func pgbench(ctx context.Context, o options, dbURL string, fx *fixture) (float64
 	}
 	defer os.RemoveAll(dir)
 	script := filepath.Join(dir, "booking.sql")
-	sql := fmt.Sprintf(bookingSQL, fx.spaceIDs[0], fx.spaceIDs[len(fx.spaceIDs)-1], fx.orgID)
+	sql, err := fx.script()
+	if err != nil {
+		return 0, err
+	}
 	if err := os.WriteFile(script, []byte(sql), 0o600); err != nil {
 		return 0, err
 	}
