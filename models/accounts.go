@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -54,7 +55,6 @@ type Access struct {
 // AccessOf loads the sites a user manages and the organisations they belong to.
 func (s *Store) AccessOf(ctx context.Context, userID int64) (Access, error) {
 	a := Access{ManagedSites: map[int64]bool{}, OrgRoles: map[int64]string{}}
-	// One round trip: every request of a signed-in user asks this.
 	var rows []struct {
 		Kind string
 		ID   int64
@@ -73,6 +73,46 @@ func (s *Store) AccessOf(ctx context.Context, userID int64) (Access, error) {
 	return a, err
 }
 
+// principalColumns are a user's columns with the sites they manage and
+// their roles in organisations as comma-separated lists ("3,7" and
+// "12:org_admin,15:member"), so that every request of a signed-in user
+// loads its account and access in one round trip.
+const principalColumns = `users.*,
+	(SELECT string_agg(CAST(site_id AS TEXT), ',') FROM site_managers
+		WHERE site_managers.user_id = users.id) AS managed_sites,
+	(SELECT string_agg(CAST(organisation_id AS TEXT) || ':' || role, ',') FROM memberships
+		WHERE memberships.user_id = users.id) AS org_roles`
+
+// principalRow is a row of principalColumns, and of the token read with
+// them when the account signed in with one.
+type principalRow struct {
+	User
+	ManagedSites *string
+	OrgRoles     *string
+	TokenID      int64
+	LastUsedAt   *time.Time
+}
+
+func (r *principalRow) access() Access {
+	a := Access{ManagedSites: map[int64]bool{}, OrgRoles: map[int64]string{}}
+	if r.ManagedSites != nil {
+		for _, v := range strings.Split(*r.ManagedSites, ",") {
+			if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+				a.ManagedSites[id] = true
+			}
+		}
+	}
+	if r.OrgRoles != nil {
+		for _, v := range strings.Split(*r.OrgRoles, ",") {
+			idText, role, _ := strings.Cut(v, ":")
+			if id, err := strconv.ParseInt(idText, 10, 64); err == nil {
+				a.OrgRoles[id] = role
+			}
+		}
+	}
+	return a
+}
+
 // MembershipsOf lists a user's organisations with their roles.
 func (s *Store) MembershipsOf(ctx context.Context, userID int64) ([]Membership, error) {
 	var ms []Membership
@@ -86,12 +126,20 @@ func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
 	return s.DB.WithContext(ctx).Create(sess).Error
 }
 
-// SessionUser returns the account behind a live session.
-func (s *Store) SessionUser(ctx context.Context, tokenHash string, now time.Time) (*User, error) {
-	var u User
-	err := s.DB.WithContext(ctx).Joins("JOIN sessions ON sessions.user_id = users.id").
-		Where("sessions.token_hash = ? AND sessions.expires_at > ?", tokenHash, Instant(now)).First(&u).Error
-	return &u, translate(err, "session")
+// SessionPrincipal returns the account behind a live session with its
+// access, in one query.
+func (s *Store) SessionPrincipal(ctx context.Context, tokenHash string, now time.Time) (*User, Access, error) {
+	var row principalRow
+	err := s.DB.WithContext(ctx).Raw(`SELECT `+principalColumns+` FROM users
+		JOIN sessions ON sessions.user_id = users.id
+		WHERE sessions.token_hash = ? AND sessions.expires_at > ?`, tokenHash, Instant(now)).Find(&row).Error
+	if err == nil && row.ID == 0 {
+		err = booking.ErrNotFound
+	}
+	if err != nil {
+		return nil, Access{}, translate(err, "session")
+	}
+	return &row.User, row.access(), nil
 }
 
 // DeleteSession signs a session out.
@@ -125,25 +173,25 @@ func (s *Store) DeleteToken(ctx context.Context, userID, id int64) error {
 	return res.Error
 }
 
-// TokenUser returns the account behind an API token hash and notes its use.
-func (s *Store) TokenUser(ctx context.Context, hash string, now time.Time) (*User, error) {
-	var row struct {
-		User
-		TokenID    int64
-		LastUsedAt *time.Time
+// TokenPrincipal returns the account behind an API token hash with its
+// access, in one query, and notes the token's use.
+func (s *Store) TokenPrincipal(ctx context.Context, hash string, now time.Time) (*User, Access, error) {
+	var row principalRow
+	err := s.DB.WithContext(ctx).Raw(`SELECT `+principalColumns+`, api_tokens.id AS token_id, api_tokens.last_used_at
+		FROM users JOIN api_tokens ON api_tokens.user_id = users.id
+		WHERE api_tokens.hash = ?`, hash).Find(&row).Error
+	if err == nil && row.ID == 0 {
+		err = booking.ErrNotFound
 	}
-	err := s.DB.WithContext(ctx).Model(&User{}).Select("users.*, api_tokens.id AS token_id, api_tokens.last_used_at").
-		Joins("JOIN api_tokens ON api_tokens.user_id = users.id").Where("api_tokens.hash = ?", hash).
-		Take(&row).Error
 	if err != nil {
-		return nil, translate(err, "token")
+		return nil, Access{}, translate(err, "token")
 	}
 	// Recording the last use is informative only, and at most once a minute;
 	// a busy database must not turn a valid token away.
 	if row.LastUsedAt == nil || now.Sub(*row.LastUsedAt) > time.Minute {
 		s.DB.WithContext(ctx).Model(&APIToken{}).Where("id = ?", row.TokenID).Update("last_used_at", Instant(now))
 	}
-	return &row.User, nil
+	return &row.User, row.access(), nil
 }
 
 // RecordLoginAttempt notes a sign-in attempt.

@@ -157,6 +157,7 @@ func (s *Server) authenticate() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ctx := c.Request.Context()
 		var user *models.User
+		var access models.Access
 		viaToken := false
 		if h := c.GetHeader("Authorization"); h != "" {
 			scheme, token, _ := strings.Cut(h, " ")
@@ -164,7 +165,7 @@ func (s *Server) authenticate() gin.HandlerFunc {
 				s.fail(c, newUnauthenticated("Send an API token as Authorization: Bearer cr_…"))
 				return
 			}
-			u, err := s.store.TokenUser(ctx, hashAPIToken(strings.TrimSpace(token)), s.now())
+			u, a, err := s.store.TokenPrincipal(ctx, hashAPIToken(strings.TrimSpace(token)), s.now())
 			if err != nil {
 				if errors.Is(err, booking.ErrNotFound) {
 					err = newUnauthenticated("This API token is not valid, or has been revoked.")
@@ -172,12 +173,12 @@ func (s *Server) authenticate() gin.HandlerFunc {
 				s.fail(c, err)
 				return
 			}
-			user, viaToken = u, true
+			user, access, viaToken = u, a, true
 		} else if ck, err := c.Cookie(sessionCookie); err == nil && ck != "" {
-			u, err := s.store.SessionUser(ctx, s.hashSession(ck), s.now())
+			u, a, err := s.store.SessionPrincipal(ctx, s.hashSession(ck), s.now())
 			switch {
 			case err == nil:
-				user = u
+				user, access = u, a
 			case errors.Is(err, booking.ErrNotFound):
 				s.clearSessionCookie(c)
 			default:
@@ -186,11 +187,6 @@ func (s *Server) authenticate() gin.HandlerFunc {
 			}
 		}
 		if user != nil {
-			access, err := s.store.AccessOf(ctx, user.ID)
-			if err != nil {
-				s.fail(c, err)
-				return
-			}
 			c.Set(principalKey, &principal{User: user, Access: access, ViaToken: viaToken})
 		}
 		c.Next()
