@@ -3,11 +3,13 @@ package models
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/common-room/commonroom/booking"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+	"gorm.io/gorm/schema"
 )
 
 // BookingFilter narrows a list of bookings. Zero fields do not filter.
@@ -179,4 +181,52 @@ func (s *Store) CancelSeries(ctx context.Context, id int64, from time.Time, reas
 		return tx.Model(&Series{}).Where("id = ?", id).Update("updated_at", Instant(now)).Error
 	})
 	return n, err
+}
+
+// columnsAs lists every column of a model's table under a prefix
+// ("organisations.name AS org_name, …"), for reading its rows beside
+// another table's in one query into a field tagged
+// gorm:"embedded;embeddedPrefix:…". Statements built with it are built
+// once.
+func columnsAs(model any, table, prefix string) string {
+	sch, err := schema.Parse(model, &sync.Map{}, schema.NamingStrategy{})
+	if err != nil {
+		panic(err) // the models are fixed: only a programming error gets here
+	}
+	cols := make([]string, len(sch.DBNames))
+	for i, name := range sch.DBNames {
+		cols[i] = table + "." + name + " AS " + prefix + name
+	}
+	return strings.Join(cols, ", ")
+}
+
+// bookingPartiesSQL is BookingParties' query.
+var bookingPartiesSQL = sync.OnceValue(func() string {
+	return `SELECT spaces.*, ` + columnsAs(&Organisation{}, "organisations", "org_") + `
+		FROM (SELECT 1 AS one) AS parties
+		LEFT JOIN spaces ON spaces.id = ?
+		LEFT JOIN organisations ON organisations.id = ?`
+})
+
+// BookingParties returns the own rows of the space and the organisation a
+// new booking names, in one query: every booking asks for both. Either is
+// nil when there is no such row.
+func (s *Store) BookingParties(ctx context.Context, spaceID, orgID int64) (*Space, *Organisation, error) {
+	var row struct {
+		Space
+		Org Organisation `gorm:"embedded;embeddedPrefix:org_"`
+	}
+	err := s.DB.WithContext(ctx).Raw(bookingPartiesSQL(), spaceID, orgID).Find(&row).Error
+	if err != nil {
+		return nil, nil, err
+	}
+	var sp *Space
+	var o *Organisation
+	if row.Space.ID != 0 {
+		sp = &row.Space
+	}
+	if row.Org.ID != 0 {
+		o = &row.Org
+	}
+	return sp, o, nil
 }

@@ -182,14 +182,6 @@ func (s *Store) SpaceByID(ctx context.Context, id int64) (*Space, error) {
 	return &sp, translate(err, "space")
 }
 
-// SpaceRow returns a space's own row, without its site or features, for
-// checks that need nothing more.
-func (s *Store) SpaceRow(ctx context.Context, id int64) (*Space, error) {
-	var sp Space
-	err := s.DB.WithContext(ctx).First(&sp, id).Error
-	return &sp, translate(err, "space")
-}
-
 // CreateSpace stores a new space with its features.
 func (s *Store) CreateSpace(ctx context.Context, sp *Space) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

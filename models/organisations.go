@@ -45,14 +45,6 @@ func (s *Store) OrganisationByID(ctx context.Context, id int64) (*Organisation, 
 	return &o, translate(err, "organisation")
 }
 
-// OrganisationRow returns an organisation's own row, without identifiers
-// or members, for checks that need nothing more.
-func (s *Store) OrganisationRow(ctx context.Context, id int64) (*Organisation, error) {
-	var o Organisation
-	err := s.DB.WithContext(ctx).First(&o, id).Error
-	return &o, translate(err, "organisation")
-}
-
 // CreateOrganisation stores a new, unverified organisation and makes its
 // creator the organisation admin, in one transaction.
 func (s *Store) CreateOrganisation(ctx context.Context, o *Organisation, creatorID int64) error {

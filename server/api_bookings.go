@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -134,24 +133,20 @@ func (who *principal) seesBooking(orgID, siteID int64) bool {
 // organisations cannot book.
 func (s *Server) bookingParties(ctx context.Context, who *principal, spaceID, orgID int64) (*models.Space, *models.Organisation, error) {
 	var p booking.Problems
-	sp, err := s.store.SpaceRow(ctx, spaceID)
-	switch {
-	case errors.Is(err, booking.ErrNotFound), err == nil && sp.Visibility != "public" && !who.managesSite(sp.SiteID):
+	sp, o, err := s.store.BookingParties(ctx, spaceID, orgID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if sp == nil || sp.Visibility != "public" && !who.managesSite(sp.SiteID) {
 		p.Add("space_id", "There is no space %d", spaceID)
 		return nil, nil, p.Err()
-	case err != nil:
-		return nil, nil, err
 	}
 	if !who.managesSite(sp.SiteID) && who.orgRole(orgID) == "" {
 		return nil, nil, newForbidden("You can book only for an organisation you belong to, or on a group's behalf at a site you manage.")
 	}
-	o, err := s.store.OrganisationRow(ctx, orgID)
-	switch {
-	case errors.Is(err, booking.ErrNotFound):
+	if o == nil {
 		p.Add("organisation_id", "There is no organisation %d", orgID)
 		return nil, nil, p.Err()
-	case err != nil:
-		return nil, nil, err
 	}
 	if o.Verification == booking.Suspended {
 		return nil, nil, newForbidden(fmt.Sprintf("%s is suspended and cannot book. Contact the estates team to find out why.", o.Name))
