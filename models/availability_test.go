@@ -287,3 +287,46 @@ func TestClosures(t *testing.T) {
 		})
 	})
 }
+
+func TestInSpaceSeesTheWindowsThatApply(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, db modelstest.Database) {
+		e := newEstate(t, db)
+		ctx := context.Background()
+		siteA, _ := e.store.SiteOpeningWindows(ctx, e.siteA.ID)
+		siteB, _ := e.store.SiteOpeningWindows(ctx, e.siteB.ID)
+		hall := []booking.Window{{Weekday: time.Tuesday, Opens: 17 * 60, Closes: 22 * 60}, {Weekday: time.Thursday, Opens: 17 * 60, Closes: 24 * 60}}
+		bare := e.site("Empty Building")
+		shed := e.space(bare, "Shed", "hour", 0, 0, "public")
+		tests := []struct {
+			name  string
+			space *models.Space
+			want  []booking.Window
+		}{
+			{"a space following its site", e.spaces[0], siteA},
+			{"a space with its own hours", e.spaces[1], hall},
+			{"a space at another site, weekend included", e.spaces[4], siteB},
+			{"a space at a site with no hours", shed, nil},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				err := e.store.InSpace(ctx, tt.space.ID, func(tx booking.SpaceTx) error {
+					sp := tx.Space()
+					if sp.ID != tt.space.ID || sp.SiteID != tt.space.SiteID || sp.Rules != models.RulesOf(tt.space) {
+						t.Errorf("space %+v, want the row of %s", sp, tt.space.Name)
+					}
+					if len(sp.Windows) != len(tt.want) || (len(tt.want) > 0 && !slices.Equal(sp.Windows, tt.want)) {
+						t.Errorf("windows %v, want %v", sp.Windows, tt.want)
+					}
+					return nil
+				})
+				mustOK(t, err)
+			})
+		}
+		t.Run("an unknown space", func(t *testing.T) {
+			err := e.store.InSpace(ctx, 999999, func(booking.SpaceTx) error { return nil })
+			if !errors.Is(err, booking.ErrNotFound) {
+				t.Errorf("got %v, want ErrNotFound", err)
+			}
+		})
+	})
+}

@@ -2,6 +2,10 @@ package models
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/common-room/commonroom/booking"
@@ -19,20 +23,67 @@ var blockingStates = booking.BlockingStates
 // transaction already holds the database's write lock.
 func (s *Store) InSpace(ctx context.Context, spaceID int64, fn func(booking.SpaceTx) error) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var sp Space
-		q := tx
-		if s.Dialect == Postgres {
-			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-		}
-		if err := q.First(&sp, spaceID).Error; err != nil {
-			return translate(err, "space")
-		}
-		windows, err := windowsFor(tx, &sp)
+		sp, windows, err := lockSpace(tx, spaceID, s.Dialect)
 		if err != nil {
 			return err
 		}
-		return fn(&spaceTx{tx: tx, space: sp, windows: windows, dialect: s.Dialect})
+		return fn(&spaceTx{tx: tx, space: *sp, windows: windows, dialect: s.Dialect})
 	})
+}
+
+// lockSpaceSQL reads a space's row with the opening windows that apply to
+// it (its own, or else its site's) as one list, "weekday:opens-closes,…"
+// in order, so that a booking's transaction starts with one query. Each
+// side of the OR is an equality the windows' indexes answer.
+const lockSpaceSQL = `SELECT spaces.*, (
+		SELECT string_agg(CAST(weekday AS TEXT) || ':' || CAST(opens AS TEXT) || '-' || CAST(closes AS TEXT), ','
+			ORDER BY weekday, opens)
+		FROM opening_windows
+		WHERE opening_windows.space_id = CASE WHEN spaces.own_opening_hours THEN spaces.id END
+			OR opening_windows.site_id = CASE WHEN NOT spaces.own_opening_hours THEN spaces.site_id END
+	) AS windows
+	FROM spaces WHERE spaces.id = ?`
+
+// lockSpace reads a space with its opening windows, locking the space's
+// row until the transaction ends on PostgreSQL.
+func lockSpace(tx *gorm.DB, spaceID int64, dialect string) (*Space, []booking.Window, error) {
+	q := lockSpaceSQL
+	if dialect == Postgres {
+		q += " FOR UPDATE OF spaces"
+	}
+	var row struct {
+		Space
+		Windows *string
+	}
+	if err := tx.Raw(q, spaceID).Find(&row).Error; err != nil {
+		return nil, nil, err
+	}
+	if row.ID == 0 {
+		return nil, nil, booking.ErrNotFound
+	}
+	windows, err := parseWindows(row.Windows)
+	return &row.Space, windows, err
+}
+
+// parseWindows reads the list of windows lockSpaceSQL makes.
+func parseWindows(list *string) ([]booking.Window, error) {
+	if list == nil {
+		return nil, nil
+	}
+	parts := strings.Split(*list, ",")
+	out := make([]booking.Window, len(parts))
+	for i, p := range parts {
+		day, hours, _ := strings.Cut(p, ":")
+		opens, closes, _ := strings.Cut(hours, "-")
+		d, err1 := strconv.Atoi(day)
+		o, err2 := strconv.Atoi(opens)
+		c, err3 := strconv.Atoi(closes)
+		if err := errors.Join(err1, err2, err3); err != nil {
+			return nil, fmt.Errorf("opening window %q: %w", p, err)
+		}
+		out[i] = booking.Window{Weekday: time.Weekday(d), Opens: booking.Clock(o), Closes: booking.Clock(c)}
+	}
+	return out, nil
 }
 
 // windowsFor returns the space's own opening windows, or its site's.
@@ -81,14 +132,22 @@ func (t *spaceTx) Space() booking.Space {
 }
 
 func (t *spaceTx) Closures(iv booking.Interval) ([]booking.Interval, error) {
-	var rows []Closure
-	err := t.tx.Where("(space_id = ? OR site_id = ?) AND starts_at < ? AND ends_at > ?",
-		t.space.ID, t.space.SiteID, Instant(iv.End), Instant(iv.Start)).Find(&rows).Error
-	out := make([]booking.Interval, len(rows))
-	for i, r := range rows {
-		out[i] = booking.Interval{Start: r.StartsAt.UTC(), End: r.EndsAt.UTC()}
+	rows, err := t.tx.Raw(`SELECT starts_at, ends_at FROM closures
+		WHERE (space_id = ? OR site_id = ?) AND starts_at < ? AND ends_at > ?`,
+		t.space.ID, t.space.SiteID, Instant(iv.End), Instant(iv.Start)).Rows()
+	if err != nil {
+		return nil, err
 	}
-	return out, err
+	defer rows.Close()
+	var out []booking.Interval
+	for rows.Next() {
+		var c booking.Interval
+		if err := rows.Scan(&c.Start, &c.End); err != nil {
+			return nil, err
+		}
+		out = append(out, c.UTC())
+	}
+	return out, rows.Err()
 }
 
 // Clashes finds the overlapping blocking bookings in one query. Lapsed holds
@@ -96,21 +155,35 @@ func (t *spaceTx) Closures(iv booking.Interval) ([]booking.Interval, error) {
 // exclusion constraint lets the new booking in; lapsed holds elsewhere read
 // as expired wherever they are shown, and need no writing.
 func (t *spaceTx) Clashes(iv booking.Interval, blockEnd, now time.Time) ([]booking.Interval, error) {
-	var rows []Booking
-	q := t.tx.Where("space_id = ? AND state IN ?", t.space.ID, blockingStates)
+	overlap := "starts_at < ? AND block_end > ?"
+	args := []any{t.space.ID, blockingStates, Instant(blockEnd), Instant(iv.Start)}
 	if t.dialect == Postgres {
 		// Written as the exclusion constraint's own expression, so its GiST
 		// index finds the overlaps directly; separate comparisons of
 		// starts_at and block_end make PostgreSQL scan most of that index.
-		q = q.Where("tstzrange(starts_at, block_end, '[)') && tstzrange(?, ?, '[)')", Instant(iv.Start), Instant(blockEnd))
-	} else {
-		q = q.Where("starts_at < ? AND block_end > ?", Instant(blockEnd), Instant(iv.Start))
+		overlap = "tstzrange(starts_at, block_end, '[)') && tstzrange(?, ?, '[)')"
+		args[2], args[3] = Instant(iv.Start), Instant(blockEnd)
 	}
-	if err := q.Order("starts_at").Find(&rows).Error; err != nil {
+	rows, err := t.tx.Raw(`SELECT id, state, starts_at, ends_at, hold_expires_at FROM bookings
+		WHERE space_id = ? AND state IN ? AND `+overlap+` ORDER BY starts_at`, args...).Rows()
+	if err != nil {
 		return nil, err
 	}
-	out := make([]booking.Interval, 0, len(rows))
-	for _, r := range rows {
+	var found []Booking
+	for rows.Next() {
+		var b Booking
+		if err := rows.Scan(&b.ID, &b.State, &b.StartsAt, &b.EndsAt, &b.HoldExpiresAt); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		found = append(found, b)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]booking.Interval, 0, len(found))
+	for _, r := range found {
 		if r.State == booking.PendingPayment && r.HoldExpiresAt != nil && !r.HoldExpiresAt.After(now) {
 			if err := setState(t.tx, &r, booking.Expired, "expire", "The payment deadline passed", nil, now); err != nil {
 				return nil, err
