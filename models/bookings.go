@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/common-room/commonroom/booking"
@@ -264,52 +265,65 @@ func setState(tx *gorm.DB, b *Booking, to, action, reason string, by *int64, now
 	return tx.Create(&ev).Error
 }
 
-// BookingByID returns a booking with its space, organisation and history.
+// bookingByIDSQL is BookingByID's query.
+var bookingByIDSQL = sync.OnceValue(func() string {
+	return `SELECT bookings.*, spaces.name AS space_name, spaces.site_id AS site_id,
+			sites.name AS site_name, organisations.name AS organisation_name, users.name AS event_by_name,
+			` + columnsAs(&BookingEvent{}, "booking_events", "event_") + `,
+			` + columnsAs(&BookingCharge{}, "booking_charges", "charge_") + `
+		FROM bookings
+		JOIN spaces ON spaces.id = bookings.space_id
+		JOIN sites ON sites.id = spaces.site_id
+		JOIN organisations ON organisations.id = bookings.organisation_id
+		LEFT JOIN booking_events ON booking_events.booking_id = bookings.id
+		LEFT JOIN users ON users.id = booking_events.by_user_id
+		LEFT JOIN booking_charges ON booking_charges.booking_id = bookings.id
+		WHERE bookings.id = ?
+		ORDER BY booking_events.at, booking_events.id, booking_charges.starts_at, booking_charges.id`
+})
+
+// BookingByID returns a booking with its space, organisation, history and
+// charges.
 func (s *Store) BookingByID(ctx context.Context, id int64) (*Booking, error) {
-	// Two flat queries: the booking with the names it is shown with, then
-	// its history with who did what. Every booking made is read back this
-	// way, so it avoids nested preloads and their reflection.
-	db := s.DB.WithContext(ctx)
-	var row struct {
+	// One flat query: a row for each event of the booking's history and
+	// each of its charges, with the names they are shown with. Every
+	// booking made is read back this way, so it avoids nested preloads,
+	// their reflection and their round trips.
+	type bookingRow struct {
 		Booking
 		SpaceName        string
 		SiteID           int64
 		SiteName         string
 		OrganisationName string
+		Event            BookingEvent `gorm:"embedded;embeddedPrefix:event_"`
+		EventByName      *string
+		Charge           BookingCharge `gorm:"embedded;embeddedPrefix:charge_"`
 	}
-	err := db.Raw(`SELECT bookings.*, spaces.name AS space_name, spaces.site_id AS site_id,
-			sites.name AS site_name, organisations.name AS organisation_name
-		FROM bookings
-		JOIN spaces ON spaces.id = bookings.space_id
-		JOIN sites ON sites.id = spaces.site_id
-		JOIN organisations ON organisations.id = bookings.organisation_id
-		WHERE bookings.id = ?`, id).Scan(&row).Error
+	rows := make([]bookingRow, 0, 2) // a new booking has one event and a charge or two
+	err := s.DB.WithContext(ctx).Raw(bookingByIDSQL(), id).Find(&rows).Error
 	if err != nil {
 		return nil, err
 	}
-	if row.ID == 0 {
+	if len(rows) == 0 {
 		return nil, booking.ErrNotFound
 	}
+	row := rows[0]
 	b := row.Booking
 	b.Space = &Space{ID: b.SpaceID, SiteID: row.SiteID, Name: row.SpaceName, Site: &Site{ID: row.SiteID, Name: row.SiteName}}
 	b.Organisation = &Organisation{ID: b.OrganisationID, Name: row.OrganisationName}
-	var events []struct {
-		BookingEvent
-		ByName *string
-	}
-	if err := db.Raw(`SELECT booking_events.*, users.name AS by_name FROM booking_events
-		LEFT JOIN users ON users.id = booking_events.by_user_id
-		WHERE booking_events.booking_id = ? ORDER BY booking_events.at, booking_events.id`, id).Scan(&events).Error; err != nil {
-		return nil, err
-	}
-	if err := db.Where("booking_id = ?", id).Order("starts_at").Find(&b.Charges).Error; err != nil {
-		return nil, err
-	}
-	b.Events = make([]BookingEvent, len(events))
-	for i, ev := range events {
-		b.Events[i] = ev.BookingEvent
-		if ev.ByName != nil && ev.ByUserID != nil {
-			b.Events[i].By = &User{ID: *ev.ByUserID, Name: *ev.ByName}
+	// Each event comes with every charge: the events in order, a run of
+	// rows each, and the charges in order within every run.
+	b.Events = make([]BookingEvent, 0, len(rows))
+	b.Charges = make([]BookingCharge, 0, len(rows))
+	for _, r := range rows {
+		if ev := r.Event; ev.ID != 0 && (len(b.Events) == 0 || b.Events[len(b.Events)-1].ID != ev.ID) {
+			if r.EventByName != nil && ev.ByUserID != nil {
+				ev.By = &User{ID: *ev.ByUserID, Name: *r.EventByName}
+			}
+			b.Events = append(b.Events, ev)
+		}
+		if r.Charge.ID != 0 && r.Event.ID == row.Event.ID {
+			b.Charges = append(b.Charges, r.Charge)
 		}
 	}
 	return &b, nil
