@@ -24,7 +24,7 @@ var blockingStates = booking.BlockingStates
 // transaction already holds the database's write lock.
 func (s *Store) InSpace(ctx context.Context, spaceID int64, fn func(booking.SpaceTx) error) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		sp, windows, err := lockSpace(tx, spaceID, s.Dialect)
+		sp, windows, err := spaceWithWindows(tx, spaceID, s.Dialect == Postgres)
 		if err != nil {
 			return err
 		}
@@ -45,11 +45,11 @@ const lockSpaceSQL = `SELECT spaces.*, (
 	) AS windows
 	FROM spaces WHERE spaces.id = ?`
 
-// lockSpace reads a space with its opening windows, locking the space's
-// row until the transaction ends on PostgreSQL.
-func lockSpace(tx *gorm.DB, spaceID int64, dialect string) (*Space, []booking.Window, error) {
+// spaceWithWindows reads a space with its opening windows; with lock (on
+// PostgreSQL) it locks the space's row until the transaction ends.
+func spaceWithWindows(tx *gorm.DB, spaceID int64, lock bool) (*Space, []booking.Window, error) {
 	q := lockSpaceSQL
-	if dialect == Postgres {
+	if lock {
 		q += " FOR UPDATE OF spaces"
 	}
 	var row struct {

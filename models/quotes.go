@@ -111,15 +111,11 @@ func (v viewTx) Insert(*booking.NewBooking) (int64, error) {
 // ViewSpace runs fn over a space without a transaction or a lock.
 func (s *Store) ViewSpace(ctx context.Context, spaceID int64, fn func(booking.SpaceTx) error) error {
 	db := s.DB.WithContext(ctx)
-	var sp Space
-	if err := db.First(&sp, spaceID).Error; err != nil {
-		return translate(err, "space")
-	}
-	windows, err := windowsFor(db, &sp)
+	sp, windows, err := spaceWithWindows(db, spaceID, false)
 	if err != nil {
 		return err
 	}
-	return fn(viewTx{&spaceTx{tx: db, space: sp, windows: windows, dialect: s.Dialect}})
+	return fn(viewTx{&spaceTx{tx: db, space: *sp, windows: windows, dialect: s.Dialect}})
 }
 
 // PricesOf is a space's price list under the rent policy in force.

@@ -200,7 +200,7 @@ func pricesOf(db *gorm.DB, sp *Space) (booking.Prices, error) {
 		LEFT JOIN rent_policies ON rent_policies.id IN (
 			(SELECT MAX(id) FROM rent_policies WHERE site_id = sites.id),
 			(SELECT MAX(id) FROM rent_policies WHERE site_id IS NULL))
-		WHERE sites.id = ?`, sp.SiteID).Scan(&rows).Error
+		WHERE sites.id = ?`, sp.SiteID).Find(&rows).Error
 	if err != nil {
 		return booking.Prices{}, err
 	}

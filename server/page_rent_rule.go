@@ -241,6 +241,28 @@ func ruleNumber(c *gin.Context, rules []booking.RentRule) (int, error) {
 	return n, nil
 }
 
+// editableRule loads the policy in the URL, which must have rules of its
+// own, and the rule in the URL (0 for a new one).
+func (s *Server) editableRule(c *gin.Context) (*rentScope, int, error) {
+	sc, err := s.editableRules(c)
+	if err != nil {
+		return nil, 0, err
+	}
+	n, err := ruleNumber(c, sc.rules())
+	return sc, n, err
+}
+
+// ruleFormPosted is editableRule for a form posted about a rule, with the
+// form.
+func (s *Server) ruleFormPosted(c *gin.Context) (*rentScope, url.Values, int, error) {
+	sc, form, err := s.rentPolicyForm(c, true)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	n, err := ruleNumber(c, sc.rules())
+	return sc, form, n, err
+}
+
 func newRulePage(sc *rentScope, n int, f ruleForm) *rentRulePage {
 	p := &rentRulePage{Heading: "Add a rule", Submit: "Add rule", Action: sc.base() + "/rules/new", Cancel: sc.base(), Form: f,
 		Caption: "Estate-wide rent policy"}
@@ -294,11 +316,7 @@ func (s *Server) renderRule(c *gin.Context, status int, sc *rentScope, n int, f 
 // Its try-it button sends the form back here by GET with the rule as typed.
 func (s *Server) rentRuleForm() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		sc, err := s.editableRules(c)
-		var n int
-		if err == nil {
-			n, err = ruleNumber(c, sc.rules())
-		}
+		sc, n, err := s.editableRule(c)
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -325,11 +343,7 @@ func (s *Server) rentRuleForm() gin.HandlerFunc {
 // changed, through the API's checks.
 func (s *Server) rentRuleSubmit() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		sc, form, err := s.rentPolicyForm(c, true)
-		var n int
-		if err == nil {
-			n, err = ruleNumber(c, sc.rules())
-		}
+		sc, form, n, err := s.ruleFormPosted(c)
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -376,11 +390,7 @@ const (
 // rentRuleMoveSubmit moves a rule one place up or down the list.
 func (s *Server) rentRuleMoveSubmit() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		sc, form, err := s.rentPolicyForm(c, true)
-		var n int
-		if err == nil {
-			n, err = ruleNumber(c, sc.rules())
-		}
+		sc, form, n, err := s.ruleFormPosted(c)
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -424,11 +434,7 @@ type rentRuleDeletePage struct {
 
 func (s *Server) rentRuleDeletePage() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		sc, err := s.editableRules(c)
-		var n int
-		if err == nil {
-			n, err = ruleNumber(c, sc.rules())
-		}
+		sc, n, err := s.editableRule(c)
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -445,11 +451,7 @@ func (s *Server) rentRuleDeletePage() gin.HandlerFunc {
 // rentRuleDeleteSubmit deletes a rule from the policy.
 func (s *Server) rentRuleDeleteSubmit() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		sc, form, err := s.rentPolicyForm(c, true)
-		var n int
-		if err == nil {
-			n, err = ruleNumber(c, sc.rules())
-		}
+		sc, form, n, err := s.ruleFormPosted(c)
 		if err != nil {
 			s.fail(c, err)
 			return
