@@ -79,6 +79,7 @@ func migrations() []*gormigrate.Migration {
 		sqlMigration("0004_series_recurrence"),
 		sqliteMigration("0005_bookings_covering"),
 		sqlMigration("0006_rent_policy"),
+		sqlMigration("0007_calendar_tokens"),
 	}
 }
 

@@ -44,7 +44,7 @@ func (s *Server) requestLog() gin.HandlerFunc {
 		}
 		l.Log(c.Request.Context(), level, "request",
 			"method", c.Request.Method,
-			"path", c.Request.URL.Path,
+			"path", redactedPath(c.Request.URL.Path),
 			"route", c.FullPath(),
 			"status", c.Writer.Status(),
 			"bytes", c.Writer.Size(),

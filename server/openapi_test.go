@@ -413,6 +413,9 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		"RentReport":              rentReportJSON{},
 		"RentGroup":               rentGroupJSON{},
 		"RentFigures":             rentFiguresJSON{},
+		// Calendars.
+		"CalendarLink":       calendarLinkJSON{},
+		"CalendarLinkStatus": calendarLinkStatusJSON{},
 	} {
 		compareSchema(t, name, doc.Components.Schemas[name], reflect.TypeOf(out), true)
 	}

@@ -64,6 +64,11 @@ func (s *Server) routes(r *gin.Engine) {
 	user.GET("/series/:id", s.apiGetSeries())
 	user.POST("/series/:id/cancel", s.apiCancelSeries())
 	user.POST("/quotes", s.apiCreateQuote())
+	// An organisation's private calendar link: its admins see whether it is
+	// on, make a new one (the old one stops working) or turn it off.
+	user.GET("/organisations/:id/calendar-token", s.apiCalendarLinkStatus(orgCalendarOwner))
+	user.POST("/organisations/:id/calendar-token", s.apiNewCalendarLink(orgCalendarOwner))
+	user.DELETE("/organisations/:id/calendar-token", s.apiRevokeCalendarLink(orgCalendarOwner))
 	user.GET("/rent-policy", s.apiGetEstateRentPolicy())
 	user.GET("/sites/:id/rent-policy", s.apiGetSiteRentPolicy())
 
@@ -83,11 +88,22 @@ func (s *Server) routes(r *gin.Engine) {
 	// The rent foregone at the caller's sites, as JSON or CSV.
 	staff.GET("/reports/rent", s.apiRentReport(false))
 	staff.GET("/reports/rent.csv", s.apiRentReport(true))
+	// The caller's private calendar link to the bookings at their sites.
+	staff.GET("/me/calendar-token", s.apiCalendarLinkStatus(ownCalendarOwner))
+	staff.POST("/me/calendar-token", s.apiNewCalendarLink(ownCalendarOwner))
+	staff.DELETE("/me/calendar-token", s.apiRevokeCalendarLink(ownCalendarOwner))
 
 	// Platform admins.
 	admin := api.Group("", s.withRole(booking.RoleAdmin))
 	admin.POST("/sites", s.apiCreateSite())
 	admin.PUT("/rent-policy", s.apiSetEstateRentPolicy())
+
+	// Calendar feeds. Public ones are for anyone; a private one opens with
+	// the secret in its URL alone, as calendar apps send no credentials.
+	r.GET("/calendars/spaces/:id", s.spaceCalendar())
+	r.GET("/calendars/sites/:id", s.siteCalendar())
+	r.GET("/calendars/organisations/:token", s.organisationCalendar())
+	r.GET("/calendars/managers/:token", s.managerCalendar())
 
 	// Pages. Static files carry a hash of their contents in the URL; the
 	// NHS.UK frontend's CSS refers to its images at /assets.

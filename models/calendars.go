@@ -1,0 +1,370 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/common-room/commonroom/booking"
+	"gorm.io/gorm"
+)
+
+// FeedKind says whose bookings a calendar feed lists.
+type FeedKind int
+
+// Kinds of calendar feed.
+const (
+	FeedSpace        FeedKind = iota + 1 // one space's bookings (public feed)
+	FeedSite                             // a site's bookings in its public spaces (public feed)
+	FeedOrganisation                     // an organisation's bookings, every space (private feed)
+	FeedManager                          // every booking at the sites a user manages; an admin: every site (private feed)
+)
+
+// FeedScope is the one space, site, organisation or manager a feed is for.
+type FeedScope struct {
+	Kind FeedKind
+	ID   int64 // the space, site, organisation or user id
+	All  bool  // FeedManager for a platform admin: every site
+}
+
+// FeedWindow chooses the bookings a feed lists: those overlapping
+// [From, To) (a zero From or To leaves that side open). A booking that is
+// cancelled, declined or expired is listed only if it changed (updated_at)
+// at or after CancelledSince, so subscribers see it go instead of losing it
+// silently. Now decides whether a pending_payment hold has lapsed
+// (hold_expires_at <= Now).
+//
+// A lapsed hold reads as if it had been marked expired at its deadline,
+// which is what happens to it the next time anything touches it: state
+// "expired", its sequence one more, updated_at its deadline when that is
+// later. So it is listed while its deadline (or a later change) is at or
+// after CancelledSince, and the feed's stamp changes the moment it lapses.
+type FeedWindow struct{ From, To, CancelledSince, Now time.Time }
+
+// FeedEntry is one booking as a feed shows it.
+type FeedEntry struct {
+	BookingID        int64
+	SeriesID         *int64
+	State            string // as it reads at Now: a lapsed pending_payment reads "expired"
+	Purpose          string
+	Attendees        int
+	Notes            string
+	StartsAt, EndsAt time.Time // UTC
+	Sequence         int       // as it reads at Now: a lapsed hold counts one more, as its expiry will
+	UpdatedAt        time.Time // UTC, as it reads at Now: a lapsed hold's deadline when later
+	TotalPence       int64
+	OrganisationID   int64
+	OrganisationName string
+	SpaceID          int64
+	SpaceName        string
+	SiteID           int64
+	SiteName         string
+
+	AddressLine1, AddressLine2, Town, Postcode string
+	Latitude, Longitude                        *float64
+}
+
+// FeedStamp fingerprints what a feed would list, from one aggregate query,
+// so a conditional request can be answered without reading every row.
+// Every change to a listed booking bumps its sequence; an edit of a listed
+// booking's space, site or organisation moves LastModified.
+type FeedStamp struct {
+	Count       int64
+	SequenceSum int64
+	IDSum       int64
+	// LastModified is the latest updated_at among the listed bookings and
+	// their spaces, sites and organisations (zero when nothing is listed).
+	LastModified time.Time
+}
+
+// publicVisibility is the visibility of the spaces public feeds show.
+const publicVisibility = "public"
+
+// feedFrom joins what a feed shows of a booking. The scope's condition
+// decides which index leads: bookings (space_id, starts_at…) for a space,
+// bookings (organisation_id, starts_at) for an organisation, and spaces
+// (site_id, …) then bookings (space_id, starts_at…) for sites.
+const feedFrom = `
+	FROM bookings
+	JOIN spaces ON spaces.id = bookings.space_id
+	JOIN sites ON sites.id = spaces.site_id
+	JOIN organisations ON organisations.id = bookings.organisation_id
+	WHERE `
+
+// feedLapsed is true for a hold whose deadline has passed; its one
+// argument is the window's Now.
+const feedLapsed = `(bookings.state = '` + booking.PendingPayment + `' AND bookings.hold_expires_at <= ?)`
+
+// feedWhere is the condition that chooses a feed's bookings, with its
+// arguments.
+func feedWhere(scope FeedScope, w FeedWindow) (string, []any, error) {
+	var b strings.Builder
+	var args []any
+	switch scope.Kind {
+	case FeedSpace:
+		b.WriteString("bookings.space_id = ? AND spaces.visibility = ?")
+		args = append(args, scope.ID, publicVisibility)
+	case FeedSite:
+		b.WriteString("spaces.site_id = ? AND spaces.visibility = ?")
+		args = append(args, scope.ID, publicVisibility)
+	case FeedOrganisation:
+		b.WriteString("bookings.organisation_id = ?")
+		args = append(args, scope.ID)
+	case FeedManager:
+		if scope.All {
+			b.WriteString("1 = 1")
+		} else {
+			b.WriteString("spaces.site_id IN (SELECT site_id FROM site_managers WHERE user_id = ?)")
+			args = append(args, scope.ID)
+		}
+	default:
+		return "", nil, fmt.Errorf("calendar feed: no feed kind %d", scope.Kind)
+	}
+	if !w.To.IsZero() {
+		b.WriteString(" AND bookings.starts_at < ?")
+		args = append(args, Instant(w.To))
+	}
+	if !w.From.IsZero() {
+		b.WriteString(" AND bookings.ends_at > ?")
+		args = append(args, Instant(w.From))
+	}
+	// Live bookings always; ended ones (a lapsed hold among them, by the
+	// later of its last change and its deadline) only when recent.
+	now, since := Instant(w.Now), Instant(w.CancelledSince)
+	b.WriteString(` AND (bookings.state IN ?
+		OR (bookings.state = ? AND (bookings.hold_expires_at IS NULL OR bookings.hold_expires_at > ?))
+		OR (bookings.state IN ? AND bookings.updated_at >= ?)
+		OR (` + feedLapsed + ` AND (bookings.updated_at >= ? OR bookings.hold_expires_at >= ?)))`)
+	args = append(args,
+		[]string{booking.Requested, booking.Confirmed},
+		booking.PendingPayment, now,
+		[]string{booking.Cancelled, booking.Declined, booking.Expired}, since,
+		now, since, since)
+	return b.String(), args, nil
+}
+
+// feedStampSQL sums what a feed lists. A lapsed hold counts as it reads
+// (see FeedWindow); the four latest changes are taken apart because
+// SQLite and PostgreSQL spell "the greatest of these" differently. Sums
+// are cast because PostgreSQL sums bigints as numeric.
+const feedStampSQL = `SELECT COUNT(*),
+	CAST(COALESCE(SUM(bookings.sequence + CASE WHEN ` + feedLapsed + ` THEN 1 ELSE 0 END), 0) AS BIGINT),
+	CAST(COALESCE(SUM(bookings.id), 0) AS BIGINT),
+	MAX(CASE WHEN ` + feedLapsed + ` AND bookings.hold_expires_at > bookings.updated_at
+		THEN bookings.hold_expires_at ELSE bookings.updated_at END),
+	MAX(spaces.updated_at), MAX(sites.updated_at), MAX(organisations.updated_at)` + feedFrom
+
+// CalendarStamp fingerprints what CalendarFeed would list for the scope and
+// window, in one aggregate query.
+func (s *Store) CalendarStamp(ctx context.Context, scope FeedScope, w FeedWindow) (FeedStamp, error) {
+	where, args, err := feedWhere(scope, w)
+	if err != nil {
+		return FeedStamp{}, err
+	}
+	now := Instant(w.Now)
+	args = append([]any{now, now}, args...)
+	var st FeedStamp
+	var latest [4]any
+	err = s.DB.WithContext(ctx).Raw(feedStampSQL+where, args...).Row().
+		Scan(&st.Count, &st.SequenceSum, &st.IDSum, &latest[0], &latest[1], &latest[2], &latest[3])
+	if err != nil {
+		return FeedStamp{}, err
+	}
+	for _, v := range latest {
+		t, err := aggregateTime(v)
+		if err != nil {
+			return FeedStamp{}, err
+		}
+		if t.After(st.LastModified) {
+			st.LastModified = t
+		}
+	}
+	return st, nil
+}
+
+// aggregateTime reads MAX() of a timestamp column. PostgreSQL gives a
+// time; SQLite gives the stored text, because an aggregate has no declared
+// column type for its driver to decode by. NULL (no rows) is zero.
+func aggregateTime(v any) (time.Time, error) {
+	switch v := v.(type) {
+	case nil:
+		return time.Time{}, nil
+	case time.Time:
+		return v.UTC(), nil
+	case string:
+		t, err := time.Parse(time.RFC3339Nano, v)
+		return t.UTC(), err
+	case []byte:
+		t, err := time.Parse(time.RFC3339Nano, string(v))
+		return t.UTC(), err
+	}
+	return time.Time{}, fmt.Errorf("calendar stamp: a time read as %T", v)
+}
+
+// feedRowsSQL reads the feed's bookings flat, with the changes of the rows
+// they show so that the stamp can be summed from them.
+const feedRowsSQL = `SELECT bookings.id, bookings.series_id, bookings.state, bookings.purpose,
+	bookings.attendees, bookings.notes, bookings.starts_at, bookings.ends_at, bookings.sequence,
+	bookings.updated_at, bookings.hold_expires_at, bookings.total_pence,
+	bookings.organisation_id, organisations.name, organisations.updated_at,
+	bookings.space_id, spaces.name, spaces.updated_at,
+	spaces.site_id, sites.name, sites.address_line1, sites.address_line2, sites.town, sites.postcode,
+	sites.latitude, sites.longitude, sites.updated_at` + feedFrom
+
+// CalendarFeed lists a feed's bookings by start, with its stamp. Both come
+// from one query, a single snapshot on either database, so they always
+// agree; the stamp is summed in Go the way CalendarStamp sums it in SQL.
+func (s *Store) CalendarFeed(ctx context.Context, scope FeedScope, w FeedWindow) (FeedStamp, []FeedEntry, error) {
+	where, args, err := feedWhere(scope, w)
+	if err != nil {
+		return FeedStamp{}, nil, err
+	}
+	rows, err := s.DB.WithContext(ctx).Raw(feedRowsSQL+where+" ORDER BY bookings.starts_at, bookings.id", args...).Rows()
+	if err != nil {
+		return FeedStamp{}, nil, err
+	}
+	defer rows.Close()
+	now := Instant(w.Now)
+	var st FeedStamp
+	out := []FeedEntry{}
+	for rows.Next() {
+		var e FeedEntry
+		var hold *time.Time
+		var orgChanged, spaceChanged, siteChanged time.Time
+		if err := rows.Scan(&e.BookingID, &e.SeriesID, &e.State, &e.Purpose,
+			&e.Attendees, &e.Notes, &e.StartsAt, &e.EndsAt, &e.Sequence,
+			&e.UpdatedAt, &hold, &e.TotalPence,
+			&e.OrganisationID, &e.OrganisationName, &orgChanged,
+			&e.SpaceID, &e.SpaceName, &spaceChanged,
+			&e.SiteID, &e.SiteName, &e.AddressLine1, &e.AddressLine2, &e.Town, &e.Postcode,
+			&e.Latitude, &e.Longitude, &siteChanged); err != nil {
+			return FeedStamp{}, nil, err
+		}
+		e.StartsAt, e.EndsAt, e.UpdatedAt = e.StartsAt.UTC(), e.EndsAt.UTC(), e.UpdatedAt.UTC()
+		if e.State == booking.PendingPayment && hold != nil && !hold.After(now) {
+			e.State = booking.Expired
+			e.Sequence++
+			if hold.After(e.UpdatedAt) {
+				e.UpdatedAt = hold.UTC()
+			}
+		}
+		st.Count++
+		st.SequenceSum += int64(e.Sequence)
+		st.IDSum += e.BookingID
+		for _, t := range []time.Time{e.UpdatedAt, orgChanged, spaceChanged, siteChanged} {
+			if t.After(st.LastModified) {
+				st.LastModified = t.UTC()
+			}
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return FeedStamp{}, nil, err
+	}
+	return st, out, nil
+}
+
+// CalendarToken opens one owner's private calendar feed. Only the hash of
+// the token is kept.
+type CalendarToken struct {
+	ID             int64  `gorm:"primaryKey"`
+	TokenHash      string `gorm:"not null;uniqueIndex"`
+	OrganisationID *int64
+	UserID         *int64
+	CreatedByID    *int64
+	CreatedAt      time.Time
+}
+
+// CalendarOwner is whose private feed a token opens: an organisation's, or
+// an estates manager's (a user). Exactly one of the two is not zero.
+type CalendarOwner struct{ OrganisationID, UserID int64 }
+
+// column is the owner's column in calendar_tokens and its value.
+func (o CalendarOwner) column() (string, int64, error) {
+	switch {
+	case o.OrganisationID != 0 && o.UserID == 0:
+		return "organisation_id", o.OrganisationID, nil
+	case o.UserID != 0 && o.OrganisationID == 0:
+		return "user_id", o.UserID, nil
+	}
+	return "", 0, errors.New("calendar token: the owner is an organisation or a user, exactly one")
+}
+
+// SetCalendarToken gives the owner a token, replacing the one it had. It is
+// one upsert on the owner's unique index: two replacements racing never
+// fail, and the last one wins.
+func (s *Store) SetCalendarToken(ctx context.Context, owner CalendarOwner, tokenHash string, by int64, now time.Time) error {
+	col, id, err := owner.column()
+	if err != nil {
+		return err
+	}
+	var byID *int64
+	if by != 0 {
+		byID = &by
+	}
+	var orgID, userID *int64
+	if col == "organisation_id" {
+		orgID = &id
+	} else {
+		userID = &id
+	}
+	// The conflict target names the partial index: both databases match it
+	// only when the WHERE is repeated.
+	err = s.DB.WithContext(ctx).Exec(`INSERT INTO calendar_tokens
+		(token_hash, organisation_id, user_id, created_by_id, created_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (`+col+`) WHERE `+col+` IS NOT NULL DO UPDATE SET
+		token_hash = excluded.token_hash, created_by_id = excluded.created_by_id, created_at = excluded.created_at`,
+		tokenHash, orgID, userID, byID, Instant(now)).Error
+	return translate(err, "calendar token")
+}
+
+// RevokeCalendarToken removes the owner's token; it reports whether there
+// was one.
+func (s *Store) RevokeCalendarToken(ctx context.Context, owner CalendarOwner) (bool, error) {
+	col, id, err := owner.column()
+	if err != nil {
+		return false, err
+	}
+	res := s.DB.WithContext(ctx).Where(col+" = ?", id).Delete(&CalendarToken{})
+	return res.RowsAffected > 0, res.Error
+}
+
+// CalendarTokenOwner is whose feed the token with this hash opens, or
+// booking.ErrNotFound.
+func (s *Store) CalendarTokenOwner(ctx context.Context, tokenHash string) (CalendarOwner, error) {
+	var t CalendarToken
+	err := s.DB.WithContext(ctx).Select("organisation_id", "user_id").
+		Where("token_hash = ?", tokenHash).Take(&t).Error
+	if err != nil {
+		return CalendarOwner{}, translate(err, "calendar token")
+	}
+	var o CalendarOwner
+	if t.OrganisationID != nil {
+		o.OrganisationID = *t.OrganisationID
+	}
+	if t.UserID != nil {
+		o.UserID = *t.UserID
+	}
+	return o, nil
+}
+
+// CalendarTokenCreated is when the owner's token was made, or nil when it
+// has none.
+func (s *Store) CalendarTokenCreated(ctx context.Context, owner CalendarOwner) (*time.Time, error) {
+	col, id, err := owner.column()
+	if err != nil {
+		return nil, err
+	}
+	var t CalendarToken
+	err = s.DB.WithContext(ctx).Select("created_at").Where(col+" = ?", id).Take(&t).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	created := t.CreatedAt.UTC()
+	return &created, nil
+}
