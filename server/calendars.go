@@ -304,9 +304,9 @@ func (s *Server) spaceCalendar() gin.HandlerFunc {
 		s.serveFeed(c, &feedSource{
 			scope: models.FeedScope{Kind: models.FeedSpace, ID: sp.ID},
 			key:   "space-" + itoa(sp.ID), modified: latest(sp.UpdatedAt, site.UpdatedAt),
-			name:  sp.Name + ", " + site.Name,
-			desc:  "When " + sp.Name + " at " + site.Name + " is booked. Private bookings show as “Booked”.",
-			page:  "/spaces/" + itoa(sp.ID), event: s.publicEvent(false),
+			name: sp.Name + ", " + site.Name,
+			desc: "When " + sp.Name + " at " + site.Name + " is booked. Private bookings show as “Booked”.",
+			page: "/spaces/" + itoa(sp.ID), event: s.publicEvent(false),
 		})
 	}
 }
@@ -326,9 +326,9 @@ func (s *Server) siteCalendar() gin.HandlerFunc {
 		s.serveFeed(c, &feedSource{
 			scope: models.FeedScope{Kind: models.FeedSite, ID: site.ID},
 			key:   "site-" + itoa(site.ID), modified: site.UpdatedAt,
-			name:  site.Name,
-			desc:  "When the spaces at " + site.Name + " are booked. Private bookings show as “Booked”.",
-			page:  "/sites/" + itoa(site.ID), event: s.publicEvent(true),
+			name: site.Name,
+			desc: "When the spaces at " + site.Name + " are booked. Private bookings show as “Booked”.",
+			page: "/sites/" + itoa(site.ID), event: s.publicEvent(true),
 		})
 	}
 }
@@ -361,9 +361,9 @@ func (s *Server) organisationCalendar() gin.HandlerFunc {
 		s.serveFeed(c, &feedSource{
 			scope: models.FeedScope{Kind: models.FeedOrganisation, ID: org.ID},
 			key:   "organisation-" + itoa(org.ID), modified: org.UpdatedAt,
-			name:  org.Name + " bookings",
-			desc:  "Every booking " + org.Name + " has made through " + s.cfg.ServiceName + ". Keep this link private.",
-			page:  "/organisations/" + itoa(org.ID) + "/bookings", private: true, event: s.privateEvent(false),
+			name: org.Name + " bookings",
+			desc: "Every booking " + org.Name + " has made through " + s.cfg.ServiceName + ". Keep this link private.",
+			page: "/organisations/" + itoa(org.ID) + "/bookings", private: true, event: s.privateEvent(false),
 		})
 	}
 }
@@ -391,9 +391,9 @@ func (s *Server) managerCalendar() gin.HandlerFunc {
 		s.serveFeed(c, &feedSource{
 			scope: models.FeedScope{Kind: models.FeedManager, ID: u.ID, All: u.Role == booking.RoleAdmin},
 			key:   "manager-" + itoa(u.ID), modified: u.UpdatedAt,
-			name:  "Bookings at your sites",
-			desc:  "Every booking at the sites you manage in " + s.cfg.ServiceName + ". Keep this link private.",
-			page:  "/manage/requests", private: true, event: s.privateEvent(true),
+			name: "Bookings at your sites",
+			desc: "Every booking at the sites you manage in " + s.cfg.ServiceName + ". Keep this link private.",
+			page: "/manage/requests", private: true, event: s.privateEvent(true),
 		})
 	}
 }
