@@ -41,7 +41,12 @@ type FeedScope struct {
 // "expired", its sequence one more, updated_at its deadline when that is
 // later. So it is listed while its deadline (or a later change) is at or
 // after CancelledSince, and the feed's stamp changes the moment it lapses.
-type FeedWindow struct{ From, To, CancelledSince, Now time.Time }
+type FeedWindow struct {
+	From, To, CancelledSince, Now time.Time
+	// Expect is how many entries CalendarFeed makes room for at once, such
+	// as the count a CalendarStamp has just given; it changes nothing else.
+	Expect int64
+}
 
 // FeedEntry is one booking as a feed shows it.
 type FeedEntry struct {
@@ -213,6 +218,9 @@ const feedRowsSQL = `SELECT bookings.id, bookings.series_id, bookings.state, boo
 	spaces.site_id, sites.name, sites.address_line1, sites.address_line2, sites.town, sites.postcode,
 	sites.latitude, sites.longitude, sites.updated_at` + feedFrom
 
+// maxExpect bounds the room CalendarFeed makes in advance.
+const maxExpect = 100_000
+
 // CalendarFeed lists a feed's bookings by start, with its stamp. Both come
 // from one query, a single snapshot on either database, so they always
 // agree; the stamp is summed in Go the way CalendarStamp sums it in SQL.
@@ -228,11 +236,15 @@ func (s *Store) CalendarFeed(ctx context.Context, scope FeedScope, w FeedWindow)
 	defer rows.Close()
 	now := Instant(w.Now)
 	var st FeedStamp
-	out := []FeedEntry{}
+	out := make([]FeedEntry, 0, min(max(w.Expect, 0), maxExpect))
+	// Rows scan straight into the slice, and the columns only the stamp
+	// needs into one set of variables, so a row allocates only its text.
+	var hold *time.Time
+	var orgChanged, spaceChanged, siteChanged time.Time
 	for rows.Next() {
-		var e FeedEntry
-		var hold *time.Time
-		var orgChanged, spaceChanged, siteChanged time.Time
+		out = append(out, FeedEntry{})
+		e := &out[len(out)-1]
+		hold = nil
 		if err := rows.Scan(&e.BookingID, &e.SeriesID, &e.State, &e.Purpose,
 			&e.Attendees, &e.Notes, &e.StartsAt, &e.EndsAt, &e.Sequence,
 			&e.UpdatedAt, &hold, &e.TotalPence,
@@ -253,12 +265,11 @@ func (s *Store) CalendarFeed(ctx context.Context, scope FeedScope, w FeedWindow)
 		st.Count++
 		st.SequenceSum += int64(e.Sequence)
 		st.IDSum += e.BookingID
-		for _, t := range []time.Time{e.UpdatedAt, orgChanged, spaceChanged, siteChanged} {
+		for _, t := range [...]time.Time{e.UpdatedAt, orgChanged, spaceChanged, siteChanged} {
 			if t.After(st.LastModified) {
 				st.LastModified = t.UTC()
 			}
 		}
-		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {
 		return FeedStamp{}, nil, err

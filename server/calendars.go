@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -91,6 +90,7 @@ func (s *Server) serveFeed(c *gin.Context, src *feedSource) {
 	if s.notModified(c, src, stamp, dayBegan) {
 		return
 	}
+	w.Expect = stamp.Count
 	stamp, entries, err := s.store.CalendarFeed(ctx, src.scope, w)
 	if err != nil {
 		s.fail(c, err)
@@ -100,17 +100,17 @@ func (s *Server) serveFeed(c *gin.Context, src *feedSource) {
 	for i := range entries {
 		feed.Events[i] = src.event(&entries[i])
 	}
-	var body bytes.Buffer
-	if err := calendar.Write(&body, feed); err != nil {
-		s.fail(c, err)
-		return
-	}
 	s.feedHeaders(c, src, stamp, dayBegan)
 	c.Header("Content-Type", calendar.ContentType)
 	c.Header("Content-Disposition", `inline; filename="`+src.key+`.ics"`)
 	c.Status(http.StatusOK)
-	if c.Request.Method != http.MethodHead {
-		_, _ = c.Writer.Write(body.Bytes())
+	if c.Request.Method == http.MethodHead {
+		return
+	}
+	// The feed streams to the client: every event is checked before the
+	// first byte, so writing can fail only when the client goes away.
+	if err := calendar.Write(c.Writer, feed); err != nil {
+		logger(c).Warn("calendar feed cut short", "feed", src.key, "err", err)
 	}
 }
 
@@ -272,17 +272,25 @@ func privateTitle(e *models.FeedEntry, withOrganisation bool) string {
 // bookingDescription is the text of a booking in a private feed or a
 // downloaded event.
 func (s *Server) bookingDescription(e *models.FeedEntry) string {
-	lines := []string{
-		"Booking " + itoa(e.BookingID) + ": " + booking.StateLabel(e.State),
-		"Organisation: " + e.OrganisationName,
-		"Purpose: " + booking.PurposeLabel(e.Purpose),
-		"Attendees: " + strconv.Itoa(e.Attendees),
-		"Price: " + pounds(e.TotalPence),
+	var b strings.Builder
+	b.Grow(256 + len(e.Notes))
+	line := func(parts ...string) {
+		for _, p := range parts {
+			b.WriteString(p)
+		}
+		b.WriteByte('\n')
 	}
+	id := itoa(e.BookingID)
+	line("Booking ", id, ": ", booking.StateLabel(e.State))
+	line("Organisation: ", e.OrganisationName)
+	line("Purpose: ", booking.PurposeLabel(e.Purpose))
+	line("Attendees: ", strconv.Itoa(e.Attendees))
+	line("Price: ", pounds(e.TotalPence))
 	if e.Notes != "" {
-		lines = append(lines, "Notes: "+e.Notes)
+		line("Notes: ", e.Notes)
 	}
-	return strings.Join(append(lines, s.absURL("/bookings/"+itoa(e.BookingID))), "\n")
+	b.WriteString(s.absURL("/bookings/" + id))
+	return b.String()
 }
 
 // spaceCalendar is a public space's feed.

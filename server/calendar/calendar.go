@@ -75,7 +75,15 @@ const ContentType = "text/calendar; charset=utf-8"
 // Write writes the feed as an iCalendar object: CRLF line ends, lines
 // folded at 75 octets, times in Europe/London with its VTIMEZONE. A feed
 // with no events is still a valid calendar.
+//
+// Every event is checked before anything is written, so a bad event fails
+// the call without a partial feed.
 func Write(w io.Writer, f *Feed) error {
+	for i := range f.Events {
+		if err := f.Events[i].check(); err != nil {
+			return err
+		}
+	}
 	out := newFolder(w)
 	enc := ical.NewEncoder(out)
 
@@ -96,11 +104,7 @@ func Write(w io.Writer, f *Feed) error {
 	}
 	b := newEventBuilder()
 	for i := range f.Events {
-		ev, err := b.build(&f.Events[i])
-		if err != nil {
-			return err
-		}
-		if err := enc.Encode(&ical.Calendar{Component: ev}); err != nil {
+		if err := enc.Encode(&ical.Calendar{Component: b.build(&f.Events[i])}); err != nil {
 			return fmt.Errorf("event %s: %w", f.Events[i].UID, err)
 		}
 	}
@@ -190,11 +194,16 @@ func (b *eventBuilder) setText(name, text string) {
 	b.set(name, b.text.Value, nil)
 }
 
-// build fills the component with one event.
-func (b *eventBuilder) build(e *Event) (*ical.Component, error) {
+// check reports what would make an event invalid.
+func (e *Event) check() error {
 	if e.UID == "" || !e.Start.Before(e.End) {
-		return nil, fmt.Errorf("event %q: needs a UID and a start before its end", e.UID)
+		return fmt.Errorf("event %q: needs a UID and a start before its end", e.UID)
 	}
+	return nil
+}
+
+// build fills the component with one event.
+func (b *eventBuilder) build(e *Event) *ical.Component {
 	clear(b.c.Props)
 	b.n = 0
 	modified := e.Modified.UTC().Format(utcFormat)
@@ -226,7 +235,7 @@ func (b *eventBuilder) build(e *Event) (*ical.Component, error) {
 	if e.URL != "" {
 		b.set(ical.PropURL, e.URL, uriParams)
 	}
-	return b.c, nil
+	return b.c
 }
 
 // setRaw sets a property whose value is already in iCalendar form.
