@@ -58,7 +58,8 @@ test: assets
 # TEST_DATABASE_URL is set, PostgreSQL. It prints a table; it never fails on
 # timing.
 bench: assets
-	$(GO) test -run '^$$' -bench . -benchmem ./booking/
+	$(GO) test -run '^$$' -bench . -benchmem ./booking/ ./server/calendar/
+	$(GO) test -run '^$$' -bench 'CalendarFeed' -benchmem ./server/
 	$(GO) run ./server/cmd/loadtest
 
 # go vet loads the embedded static files, so the assets must be in place.
