@@ -96,6 +96,7 @@ func (e *env) feed(path string, header http.Header) *response {
 		if _, err := calendartest.Decode(r.Body.Bytes()); err != nil {
 			e.t.Errorf("go-ical rejects the feed: %v", err)
 		}
+		calendartest.Parse(e.t, r.Body.Bytes())
 	}
 	return r
 }

@@ -3,6 +3,7 @@ package calendar_test
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -210,12 +211,29 @@ func TestFoldingKeepsUTF8AndUnfoldsToTheOriginal(t *testing.T) {
 	}
 }
 
+// awkwardTexts are texts that escaping, folding and cleaning must survive.
+var awkwardTexts = []string{"", "a,b;c\\d", "line\nbreak\r\nand\rreturn", "tab\there", "🎉" + strings.Repeat("é", 40),
+	"\x00\x01\x7f", "\xff\xfe bad utf8", "quote \" and colon :", strings.Repeat(";", 100), "trailing backslash \\",
+	strings.Repeat("ab🎉,", 40), "\\n is not a newline", "Ünïcödé; “quotes”, — dashes"}
+
+// TestTextReadsBackInIcalJS writes each awkward text as an event's title,
+// description and location, and checks that ical.js reads back exactly
+// the cleaned text.
+func TestTextReadsBackInIcalJS(t *testing.T) {
+	var evs []calendar.Event
+	for i, s := range awkwardTexts {
+		day := london("2026-12-01", "10:00").AddDate(0, 0, i)
+		evs = append(evs, calendar.Event{UID: fmt.Sprintf("text-%d@x", i), Start: day, End: day.Add(time.Hour),
+			Summary: s, Description: s, Location: s})
+	}
+	calendartest.Check(t, write(t, &calendar.Feed{Name: "Texts", Events: evs}), evs)
+}
+
 // FuzzText writes any text as an event's title and description: the feed
 // stays well-formed, and what a parser reads back is the text with only
 // control characters removed and line breaks normalised.
 func FuzzText(f *testing.F) {
-	for _, s := range []string{"", "a,b;c\\d", "line\nbreak\r\nand\rreturn", "tab\there", "🎉" + strings.Repeat("é", 40),
-		"\x00\x01\x7f", "\xff\xfe bad utf8", "quote \" and colon :", strings.Repeat(";", 100)} {
+	for _, s := range awkwardTexts {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
