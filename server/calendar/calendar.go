@@ -190,6 +190,10 @@ func (b *eventBuilder) set(name, value string, params ical.Params) {
 }
 
 func (b *eventBuilder) setText(name, text string) {
+	if !strings.ContainsAny(text, "\\;,\n") {
+		b.set(name, text, nil) // nothing to escape
+		return
+	}
 	b.text.SetText(text)
 	b.set(name, b.text.Value, nil)
 }
