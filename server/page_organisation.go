@@ -17,6 +17,7 @@ type organisationPageData struct {
 	Staff     bool
 	Form      addMemberRequest
 	Roles     []booking.Option
+	Calendar  *orgCalendarView // for its members only
 }
 
 // memberRow is a member with whether the viewer may take them out.
@@ -60,6 +61,11 @@ func (s *Server) renderOrganisation(c *gin.Context, status int, o *models.Organi
 	for _, m := range o.Members {
 		me := m.UserID == who.User.ID
 		d.Members = append(d.Members, memberRow{Membership: m, IsMe: me, CanRemove: d.CanManage || me})
+	}
+	var err error
+	if d.Calendar, err = s.orgCalendar(c, o.ID); err != nil {
+		s.fail(c, err)
+		return
 	}
 	v.Title, v.Data = o.Name, d
 	switch {

@@ -13,6 +13,8 @@ type sitePageData struct {
 	Spaces  []models.Space
 	Manages bool
 	Hours   []string // when its spaces can be booked, a line a day
+	// Subscribe offers the public calendar of the site's public spaces.
+	Subscribe *subscribeView
 }
 
 func (s *Server) sitePage() gin.HandlerFunc {
@@ -43,7 +45,9 @@ func (s *Server) sitePage() gin.HandlerFunc {
 		s.render(c, http.StatusOK, "site", &view{
 			Title: site.Name,
 			Back:  &link{Href: "/sites", Text: "All buildings"},
-			Data:  sitePageData{Site: site, Spaces: spaces, Manages: who.managesSite(site.ID), Hours: hoursLines(windows)},
+			Data: sitePageData{Site: site, Spaces: spaces, Manages: who.managesSite(site.ID), Hours: hoursLines(windows),
+				Subscribe: s.subscribeTo("/calendars/sites/"+itoa(site.ID)+".ics", "Subscribe to this calendar",
+					"See when the spaces at "+site.Name+" are booked in your calendar app.", true)},
 		})
 	}
 }

@@ -22,6 +22,8 @@ type spacePageData struct {
 	Range    clockRange
 	Book     string   // the booking form
 	Hours    []string // when it can be booked, a line a day
+	// Subscribe offers the space's public calendar; hidden spaces have none.
+	Subscribe *subscribeView
 }
 
 // spacePage shows a space and a week of its availability; hidden spaces
@@ -51,6 +53,10 @@ func (s *Server) spacePage() gin.HandlerFunc {
 		siteName := ""
 		if sp.Site != nil {
 			siteName = sp.Site.Name
+		}
+		if sp.Visibility == "public" {
+			d.Subscribe = s.subscribeTo("/calendars/spaces/"+itoa(sp.ID)+".ics", "Subscribe to this calendar",
+				"See when "+sp.Name+" is booked in your calendar app.", true)
 		}
 		s.render(c, http.StatusOK, "space", &view{
 			Title: sp.Name + ", " + siteName,

@@ -121,6 +121,8 @@ type view struct {
 	Back   *link  // the back link above the page, if any
 	Errors formErrors
 	Data   any
+	// NoStore keeps the page out of every cache, for a secret shown once.
+	NoStore bool
 
 	// Filled in by render.
 	Service      string
@@ -166,7 +168,11 @@ func (s *Server) render(c *gin.Context, status int, page string, v *view) {
 		return
 	}
 	c.Header("Content-Type", "text/html; charset=utf-8")
-	c.Header("Cache-Control", "private, no-cache")
+	if v.NoStore {
+		c.Header("Cache-Control", "no-store")
+	} else {
+		c.Header("Cache-Control", "private, no-cache")
+	}
 	c.Status(status)
 	if c.Request.Method != http.MethodHead {
 		_, _ = c.Writer.Write(buf.Bytes())

@@ -129,6 +129,10 @@ func (s *Server) routes(r *gin.Engine) {
 	pages.GET("/organisations/:id", s.organisationPage())
 	pages.POST("/organisations/:id/members", s.memberAddSubmit())
 	pages.POST("/organisations/:id/members/:user_id/remove", s.memberRemoveSubmit())
+	// An organisation's private calendar link: its admins make a new one
+	// (shown once; the old one stops working) or turn it off.
+	pages.POST("/organisations/:id/calendar-link", s.orgCalendarLinkSubmit())
+	pages.POST("/organisations/:id/calendar-link/delete", s.orgCalendarLinkDeleteSubmit())
 
 	// Booking pages: members book for their organisations, a site's
 	// estates managers on a group's behalf; bookings and series are seen
@@ -137,6 +141,7 @@ func (s *Server) routes(r *gin.Engine) {
 	pages.POST("/spaces/:id/book", s.bookSpaceSubmit())
 	pages.GET("/organisations/:id/bookings", s.organisationBookingsPage())
 	pages.GET("/bookings/:id", s.bookingPage())
+	pages.GET("/bookings/:id/calendar.ics", s.bookingCalendarFile())
 	pages.GET("/bookings/:id/cancel", s.bookingCancelPage())
 	pages.POST("/bookings/:id/cancel", s.bookingCancelSubmit())
 	pages.GET("/series/:id", s.seriesPage())
@@ -167,6 +172,10 @@ func (s *Server) routes(r *gin.Engine) {
 	manage.GET("/closures/:id", s.closurePage())
 	manage.POST("/closures/:id/delete", s.closureDeleteSubmit())
 	manage.GET("/requests", s.requestsPage())
+	// The account's private calendar of the bookings at their sites.
+	manage.GET("/calendar", s.managerCalendarPage())
+	manage.POST("/calendar", s.managerCalendarLinkSubmit())
+	manage.POST("/calendar/delete", s.managerCalendarLinkDeleteSubmit())
 	manage.GET("/reports/rent", s.rentReportPage())
 	manage.POST("/bookings/:id/approve", s.decideBookingSubmit(booking.ActionApprove))
 	manage.POST("/bookings/:id/decline", s.decideBookingSubmit(booking.ActionDecline))
