@@ -33,6 +33,7 @@ type NewBooking struct {
 	At             time.Time // when it is made, by the service's clock
 	Quote          QuoteLine // its price, under the policy in PolicyID
 	PolicyID       int64
+	Payment        string // how the price is paid: Payment*
 }
 
 // SpaceTx is one space seen from inside a transaction that holds its lock:
@@ -85,7 +86,17 @@ type Request struct {
 	// Hold, when positive, creates the booking as pending payment until
 	// now plus Hold.
 	Hold time.Duration
+	// Payer says how the organisation pays for a booking that costs
+	// something. One that pays by card online gets a booking that waits
+	// for its payment, holding its time for PaymentHold (30 minutes when
+	// zero); one that needs approval first waits for it from then on.
+	Payer       Payer
+	PaymentHold time.Duration
 }
+
+// DefaultPaymentHold is how long a booking waits for its payment unless
+// the deployment says otherwise.
+const DefaultPaymentHold = 30 * time.Minute
 
 // Service makes bookings without ever letting two blocking bookings of one
 // space overlap.
@@ -173,8 +184,25 @@ func price(tx SpaceTx, req Request, nbs []*NewBooking) error {
 			return err
 		}
 		nb.Quote, nb.PolicyID = line, prices.PolicyID
+		settle(req, nb)
 	}
 	return nil
+}
+
+// settle decides how a priced booking is paid. One paid by card online
+// that would be confirmed waits for its payment instead, holding its time
+// until a deadline.
+func settle(req Request, nb *NewBooking) {
+	nb.Payment = req.Payer.PaymentFor(nb.Quote.TotalPence)
+	if nb.Payment != PaymentPending || nb.State != Confirmed {
+		return
+	}
+	hold := req.PaymentHold
+	if hold <= 0 {
+		hold = DefaultPaymentHold
+	}
+	until := nb.At.Add(hold).Truncate(time.Second)
+	nb.State, nb.HoldUntil = PendingPayment, &until
 }
 
 func (req Request) check() error {

@@ -215,6 +215,10 @@ func (t *spaceTx) Insert(nb *booking.NewBooking) (int64, error) {
 		b.HoldExpiresAt = &h
 	}
 	priced(&b, nb)
+	b.Payment = nb.Payment
+	if b.Payment == "" {
+		b.Payment = booking.PaymentNotRequired
+	}
 	if err := t.tx.Omit(clause.Associations).Create(&b).Error; err != nil {
 		if iv, ok := exclusionClash(err); ok {
 			return 0, &booking.ClashError{With: iv}
@@ -374,7 +378,7 @@ func (s *Store) ChangeBooking(ctx context.Context, id int64, action, reason stri
 func (s *Store) ChangeBookings(ctx context.Context, ids []int64, action, reason string, by int64, now time.Time) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		for _, id := range ids {
-			if err := changeBooking(tx, id, action, reason, by, now); err != nil {
+			if err := changeBooking(tx, id, action, reason, by, now, s.paymentHold()); err != nil {
 				return err
 			}
 		}
@@ -382,7 +386,7 @@ func (s *Store) ChangeBookings(ctx context.Context, ids []int64, action, reason 
 	})
 }
 
-func changeBooking(tx *gorm.DB, id int64, action, reason string, by int64, now time.Time) error {
+func changeBooking(tx *gorm.DB, id int64, action, reason string, by int64, now time.Time, hold time.Duration) error {
 	var b Booking
 	if err := tx.First(&b, id).Error; err != nil {
 		return translate(err, "booking")
@@ -400,6 +404,14 @@ func changeBooking(tx *gorm.DB, id int64, action, reason string, by int64, now t
 	var byID *int64
 	if by != 0 {
 		byID = &by
+	}
+	if to == booking.Confirmed && b.Payment == booking.PaymentPending {
+		// Approved, it now waits for its payment, holding its time.
+		until := Instant(now.Add(hold))
+		if err := tx.Model(&Booking{}).Where("id = ?", b.ID).Update("hold_expires_at", until).Error; err != nil {
+			return err
+		}
+		to = booking.PendingPayment
 	}
 	return setState(tx, &b, to, action, reason, byID, now)
 }
@@ -449,4 +461,13 @@ func freeIntervals(db *gorm.DB, sp *Space, from, to, now time.Time) ([]booking.I
 	}
 	open := rules.Bookable(windows, span.Start, span.End)
 	return booking.FreeTime(open, closed, taken, 0), nil
+}
+
+// paymentHold is how long an approved booking that is paid by card waits
+// for its payment.
+func (s *Store) paymentHold() time.Duration {
+	if s.PaymentHold > 0 {
+		return s.PaymentHold
+	}
+	return booking.DefaultPaymentHold
 }

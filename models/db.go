@@ -33,6 +33,9 @@ const DefaultSQLitePath = "commonroom.db"
 type Store struct {
 	DB      *gorm.DB
 	Dialect string
+	// PaymentHold is how long an approved booking paid by card waits for
+	// its payment (booking.DefaultPaymentHold when zero).
+	PaymentHold time.Duration
 }
 
 // Location is a parsed DATABASE_URL.

@@ -245,10 +245,16 @@ type Booking struct {
 	TotalPence       int64  `gorm:"not null"`
 	PriceExplanation string `gorm:"not null"`
 	PolicyID         *int64
-	Space            *Space          `gorm:"foreignKey:SpaceID"`
-	Organisation     *Organisation   `gorm:"foreignKey:OrganisationID"`
-	Events           []BookingEvent  `gorm:"foreignKey:BookingID"`
-	Charges          []BookingCharge `gorm:"foreignKey:BookingID"`
+	// How the price is paid (booking.Payment*), and by what.
+	Payment           string `gorm:"not null"`
+	CheckoutSessionID *string
+	PaymentIntentID   *string
+	PaidPence         int64           `gorm:"not null"`
+	RefundedPence     int64           `gorm:"not null"`
+	Space             *Space          `gorm:"foreignKey:SpaceID"`
+	Organisation      *Organisation   `gorm:"foreignKey:OrganisationID"`
+	Events            []BookingEvent  `gorm:"foreignKey:BookingID"`
+	Charges           []BookingCharge `gorm:"foreignKey:BookingID"`
 }
 
 // BookingCharge is a stretch of a booking priced under one rule of the rent
@@ -289,9 +295,11 @@ type BookingEvent struct {
 	FromState string `gorm:"not null"`
 	ToState   string `gorm:"not null"`
 	Reason    string `gorm:"not null"`
-	ByUserID  *int64
-	At        time.Time `gorm:"not null"`
-	By        *User     `gorm:"foreignKey:ByUserID"`
+	// AmountPence is the money a payment, refund or invoice moved.
+	AmountPence int64 `gorm:"not null"`
+	ByUserID    *int64
+	At          time.Time `gorm:"not null"`
+	By          *User     `gorm:"foreignKey:ByUserID"`
 }
 
 // IdempotencyKey remembers the answer to a request sent with an
@@ -303,4 +311,13 @@ type IdempotencyKey struct {
 	Status      int    `gorm:"not null"`
 	Response    string `gorm:"not null"`
 	CreatedAt   time.Time
+}
+
+// StripeEvent is a Stripe webhook event already processed, so that a
+// replay or a second delivery does nothing.
+type StripeEvent struct {
+	ID         string    `gorm:"primaryKey"`
+	Type       string    `gorm:"not null"`
+	ReceivedAt time.Time `gorm:"not null"`
+	Outcome    string    `gorm:"not null"`
 }

@@ -80,6 +80,7 @@ func migrations() []*gormigrate.Migration {
 		sqliteMigration("0005_bookings_covering"),
 		sqlMigration("0006_rent_policy"),
 		sqlMigration("0007_calendar_tokens"),
+		sqlMigration("0008_payments"),
 	}
 }
 

@@ -17,12 +17,30 @@ const maxHoldMinutes = 120
 
 // bookingEventJSON is one change in a booking's history.
 type bookingEventJSON struct {
-	Action    string      `json:"action"`
-	FromState *string     `json:"from_state"`
-	ToState   string      `json:"to_state"`
-	Reason    string      `json:"reason"`
-	By        *personJSON `json:"by"`
-	At        time.Time   `json:"at"`
+	Action    string  `json:"action"`
+	FromState *string `json:"from_state"`
+	ToState   string  `json:"to_state"`
+	Reason    string  `json:"reason"`
+	// AmountPence is the money the change moved: a payment, a refund or
+	// an invoice paid; 0 for the others.
+	AmountPence int64       `json:"amount_pence"`
+	By          *personJSON `json:"by"`
+	At          time.Time   `json:"at"`
+}
+
+// paymentJSON is how a booking's price is paid.
+type paymentJSON struct {
+	State         string `json:"state"`
+	PaidPence     int64  `json:"paid_pence"`
+	RefundedPence int64  `json:"refunded_pence"`
+}
+
+func toPaymentJSON(b *models.Booking) paymentJSON {
+	state := b.Payment
+	if state == "" {
+		state = booking.PaymentNotRequired
+	}
+	return paymentJSON{State: state, PaidPence: b.PaidPence, RefundedPence: b.RefundedPence}
 }
 
 // bookingJSON is a booking as the API shows it. Its history is given when
@@ -44,6 +62,7 @@ type bookingJSON struct {
 	Notes            string             `json:"notes"`
 	HoldExpiresAt    *time.Time         `json:"hold_expires_at"`
 	Price            priceJSON          `json:"price"`
+	Payment          paymentJSON        `json:"payment"`
 	CreatedAt        time.Time          `json:"created_at"`
 	UpdatedAt        time.Time          `json:"updated_at"`
 	History          []bookingEventJSON `json:"history,omitempty"`
@@ -64,7 +83,7 @@ func toBookingJSON(b *models.Booking, now time.Time, withHistory bool) bookingJS
 		ID: b.ID, SpaceID: b.SpaceID, OrganisationID: b.OrganisationID, SeriesID: b.SeriesID,
 		StartsAt: b.StartsAt.UTC(), EndsAt: b.EndsAt.UTC(), State: stateAt(b, now),
 		Purpose: b.Purpose, Attendees: b.Attendees, Notes: b.Notes, Price: toPriceJSON(b, withHistory),
-		CreatedAt: b.CreatedAt.UTC(), UpdatedAt: b.UpdatedAt.UTC(),
+		Payment: toPaymentJSON(b), CreatedAt: b.CreatedAt.UTC(), UpdatedAt: b.UpdatedAt.UTC(),
 	}
 	if sp := b.Space; sp != nil {
 		out.SpaceName, out.SiteID = sp.Name, sp.SiteID
@@ -82,7 +101,7 @@ func toBookingJSON(b *models.Booking, now time.Time, withHistory bool) bookingJS
 	if withHistory {
 		out.History = make([]bookingEventJSON, len(b.Events))
 		for i, ev := range b.Events {
-			ej := bookingEventJSON{Action: ev.Action, ToState: ev.ToState, Reason: ev.Reason, At: ev.At.UTC()}
+			ej := bookingEventJSON{Action: ev.Action, ToState: ev.ToState, Reason: ev.Reason, AmountPence: ev.AmountPence, At: ev.At.UTC()}
 			if ev.FromState != "" {
 				from := ev.FromState
 				ej.FromState = &from
@@ -202,6 +221,7 @@ func (s *Server) createBooking(ctx context.Context, who *principal, in bookingIn
 		SpaceID: in.SpaceID, OrganisationID: in.OrganisationID, ByUserID: who.User.ID, Interval: iv,
 		Purpose: in.Purpose, Attendees: in.Attendees, Notes: in.Notes,
 		Verified: o.Verification == booking.Verified, OrganisationType: o.Type, Hold: hold,
+		Payer: s.payerOf(o), PaymentHold: s.cfg.PaymentHold,
 	})
 	if err != nil {
 		return nil, err
@@ -412,4 +432,11 @@ func (s *Server) apiChangeBooking(action string) gin.HandlerFunc {
 		}
 		c.JSON(http.StatusOK, toBookingJSON(b, s.now(), true))
 	}
+}
+
+// payerOf is how an organisation pays for bookings that cost something:
+// by invoice if it says so, or whenever card payments are off; otherwise
+// by card online.
+func (s *Server) payerOf(o *models.Organisation) booking.Payer {
+	return booking.Payer{ByInvoice: o.PaysByInvoice, CardPayments: s.cfg.CardPayments()}
 }

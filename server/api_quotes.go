@@ -166,7 +166,8 @@ func (s *Server) quoteRequest(ctx context.Context, who *principal, spaceID, orgI
 		return booking.Request{}, err
 	}
 	return booking.Request{SpaceID: spaceID, OrganisationID: orgID, ByUserID: who.User.ID, Purpose: purpose, Attendees: attendees,
-		Verified: o.Verification == booking.Verified, OrganisationType: o.Type}, nil
+		Verified: o.Verification == booking.Verified, OrganisationType: o.Type,
+		Payer: s.payerOf(o), PaymentHold: s.cfg.PaymentHold}, nil
 }
 
 func (s *Server) apiCreateQuote() gin.HandlerFunc {

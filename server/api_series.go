@@ -214,6 +214,7 @@ func (s *Server) createSeries(ctx context.Context, who *principal, in seriesInpu
 		Request: booking.Request{
 			SpaceID: in.SpaceID, OrganisationID: in.OrganisationID, ByUserID: who.User.ID,
 			Purpose: in.Purpose, Attendees: in.Attendees, Notes: in.Notes, Verified: o.Verification == booking.Verified, OrganisationType: o.Type,
+			Payer: s.payerOf(o), PaymentHold: s.cfg.PaymentHold,
 		},
 		First: first, StartClock: start, EndClock: end, Recurrence: rec, Policy: in.Policy,
 	})

@@ -28,7 +28,22 @@ type Config struct {
 	OrganisationName string        // ORGANISATION_NAME
 	ShutdownTimeout  time.Duration // SHUTDOWN_TIMEOUT
 	TrustedProxies   []string      // TRUSTED_PROXIES
+	// Card payments through Stripe Checkout: off without a secret key.
+	StripeSecretKey     string        // STRIPE_SECRET_KEY
+	StripeWebhookSecret string        // STRIPE_WEBHOOK_SECRET
+	StripeAPIURL        string        // STRIPE_API_URL; empty is Stripe's own
+	PaymentHold         time.Duration // PAYMENT_HOLD_MINUTES
 }
+
+// Stripe Checkout Sessions expire 30 minutes to 24 hours after they are
+// made, so a booking's hold for its payment is as long.
+const (
+	minPaymentHoldMinutes = 30
+	maxPaymentHoldMinutes = 24 * 60
+)
+
+// CardPayments reports whether bookings can be paid by card online.
+func (c Config) CardPayments() bool { return c.StripeSecretKey != "" }
 
 // SecureCookies reports whether cookies must carry the Secure flag.
 func (c Config) SecureCookies() bool { return c.BaseURL.Scheme == "https" }
@@ -111,6 +126,31 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			}
 			c.TrustedProxies = append(c.TrustedProxies, p)
 		}
+	}
+	c.StripeSecretKey = getenv("STRIPE_SECRET_KEY")
+	c.StripeWebhookSecret = getenv("STRIPE_WEBHOOK_SECRET")
+	c.StripeAPIURL = strings.TrimRight(get("STRIPE_API_URL", ""), "/")
+	if k := c.StripeSecretKey; k != "" && !strings.HasPrefix(k, "sk_") && !strings.HasPrefix(k, "rk_") {
+		bad("STRIPE_SECRET_KEY", "is not a Stripe secret key (sk_… or rk_…)")
+	}
+	switch {
+	case c.StripeSecretKey != "" && c.StripeWebhookSecret == "":
+		bad("STRIPE_WEBHOOK_SECRET", "is needed with STRIPE_SECRET_KEY, to confirm payments (whsec_…)")
+	case c.StripeWebhookSecret != "" && !strings.HasPrefix(c.StripeWebhookSecret, "whsec_"):
+		bad("STRIPE_WEBHOOK_SECRET", "is not a Stripe webhook signing secret (whsec_…)")
+	}
+	if v := c.StripeAPIURL; v != "" {
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("STRIPE_API_URL", "%q is not an http or https URL", v)
+		}
+	}
+	c.PaymentHold = minPaymentHoldMinutes * time.Minute
+	if v := get("PAYMENT_HOLD_MINUTES", ""); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < minPaymentHoldMinutes || n > maxPaymentHoldMinutes {
+			bad("PAYMENT_HOLD_MINUTES", "%q is not a whole number of minutes from %d to %d", v, minPaymentHoldMinutes, maxPaymentHoldMinutes)
+		}
+		c.PaymentHold = time.Duration(n) * time.Minute
 	}
 	if len(c.ServiceName) > 60 {
 		bad("SERVICE_NAME", "must be at most 60 characters")

@@ -3,6 +3,7 @@ package server
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func envOf(m map[string]string) func(string) string {
@@ -34,13 +35,17 @@ func TestLoadConfigHTTPSBaseMakesCookiesSecure(t *testing.T) {
 
 func TestLoadConfigNamesTheBadVariable(t *testing.T) {
 	tests := map[string]string{
-		"ADDR":             "8080",
-		"DATABASE_URL":     "mysql://x",
-		"BASE_URL":         "ftp://x",
-		"SESSION_SECRET":   "short",
-		"LOG_LEVEL":        "loud",
-		"DEMO_DATA":        "perhaps",
-		"SHUTDOWN_TIMEOUT": "-3s",
+		"ADDR":                  "8080",
+		"DATABASE_URL":          "mysql://x",
+		"BASE_URL":              "ftp://x",
+		"SESSION_SECRET":        "short",
+		"LOG_LEVEL":             "loud",
+		"DEMO_DATA":             "perhaps",
+		"SHUTDOWN_TIMEOUT":      "-3s",
+		"STRIPE_SECRET_KEY":     "pk_test_publishable",
+		"STRIPE_WEBHOOK_SECRET": "not-a-secret",
+		"STRIPE_API_URL":        "localhost:12111",
+		"PAYMENT_HOLD_MINUTES":  "10",
 	}
 	for name, value := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -59,5 +64,27 @@ func TestLoadConfigBaseURLFollowsThePort(t *testing.T) {
 	}
 	if c.BaseURL.String() != "http://localhost:9090" {
 		t.Errorf("base %v", c.BaseURL)
+	}
+}
+
+func TestLoadConfigPayments(t *testing.T) {
+	c, err := LoadConfig(envOf(nil))
+	if err != nil || c.CardPayments() || c.PaymentHold != 30*time.Minute {
+		t.Fatalf("without a key: payments %v, hold %v, err %v", c.CardPayments(), c.PaymentHold, err)
+	}
+	c, err = LoadConfig(envOf(map[string]string{"STRIPE_SECRET_KEY": "sk_test_123", "STRIPE_WEBHOOK_SECRET": "whsec_abc",
+		"STRIPE_API_URL": "http://127.0.0.1:12111/", "PAYMENT_HOLD_MINUTES": "45"}))
+	if err != nil || !c.CardPayments() || c.StripeAPIURL != "http://127.0.0.1:12111" || c.PaymentHold != 45*time.Minute {
+		t.Fatalf("with a key: %+v, err %v", c, err)
+	}
+	// A key without the webhook secret could take payments it never hears
+	// about; the error names the missing secret and never the key.
+	_, err = LoadConfig(envOf(map[string]string{"STRIPE_SECRET_KEY": "sk_test_secretvalue"}))
+	if err == nil || !strings.HasPrefix(err.Error(), "STRIPE_WEBHOOK_SECRET:") || strings.Contains(err.Error(), "secretvalue") {
+		t.Errorf("key without webhook secret: %v", err)
+	}
+	_, err = LoadConfig(envOf(map[string]string{"STRIPE_SECRET_KEY": "pk_live_secretvalue", "STRIPE_WEBHOOK_SECRET": "whsec_x"}))
+	if err == nil || strings.Contains(err.Error(), "secretvalue") {
+		t.Errorf("a publishable key: %v", err)
 	}
 }

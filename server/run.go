@@ -111,6 +111,7 @@ func setup(ctx context.Context, env Env) (Config, *slog.Logger, *models.Store, e
 	if err != nil {
 		return cfg, log, nil, err
 	}
+	store.PaymentHold = cfg.PaymentHold
 	if err := store.Migrate(ctx); err != nil {
 		_ = store.Close()
 		return cfg, log, nil, err
