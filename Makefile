@@ -52,7 +52,7 @@ run: build
 # Database tests also run on PostgreSQL when TEST_DATABASE_URL is set.
 test: assets
 	@[ -n "$(RACE)" ] || echo "warning: no C compiler (cgo off), testing without -race" >&2
-	$(GO) test $(RACE) -count=1 $(TESTFLAGS) ./...
+	$(GO) test $(RACE) -count=1 -timeout 30m $(TESTFLAGS) ./...
 
 # Benchmarks of the domain core, then the load command on SQLite and, when
 # TEST_DATABASE_URL is set, PostgreSQL. It prints a table; it never fails on

@@ -135,7 +135,7 @@ func joinDates(ds []booking.Date) string {
 // recording who did it and why. Occurrences that have already started are
 // history and stay as they are. It returns how many were cancelled; none is
 // a conflict.
-func (s *Store) CancelSeries(ctx context.Context, id int64, from time.Time, reason string, by int64, now time.Time) (int, error) {
+func (s *Store) CancelSeries(ctx context.Context, id int64, from time.Time, reason string, by int64, now time.Time, cr *CancelRefund) (int, error) {
 	n := 0
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var sr Series
@@ -170,6 +170,9 @@ func (s *Store) CancelSeries(ctx context.Context, id int64, from time.Time, reas
 				continue
 			}
 			if err := setState(tx, b, booking.Cancelled, booking.ActionCancel, reason, byID, now); err != nil {
+				return err
+			}
+			if err := cr.refund(tx, b, now); err != nil {
 				return err
 			}
 			n++

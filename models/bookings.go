@@ -367,7 +367,16 @@ func (s *Store) SetOpeningWindows(ctx context.Context, siteID, spaceID int64, ws
 // ChangeBooking applies an action (approve, decline, cancel) to a booking,
 // records who did it and why, and returns the booking as it now is.
 func (s *Store) ChangeBooking(ctx context.Context, id int64, action, reason string, by int64, now time.Time) (*Booking, error) {
-	if err := s.ChangeBookings(ctx, []int64{id}, action, reason, by, now); err != nil {
+	return s.CancelOrChange(ctx, id, action, reason, by, now, nil)
+}
+
+// CancelOrChange is ChangeBooking that, when it cancels a booking paid by
+// card, gives back what cr's terms say, in the same transaction.
+func (s *Store) CancelOrChange(ctx context.Context, id int64, action, reason string, by int64, now time.Time, cr *CancelRefund) (*Booking, error) {
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return changeBooking(tx, id, action, reason, by, now, s.paymentHold(), cr)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return s.BookingByID(ctx, id)
@@ -378,7 +387,7 @@ func (s *Store) ChangeBooking(ctx context.Context, id int64, action, reason stri
 func (s *Store) ChangeBookings(ctx context.Context, ids []int64, action, reason string, by int64, now time.Time) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		for _, id := range ids {
-			if err := changeBooking(tx, id, action, reason, by, now, s.paymentHold()); err != nil {
+			if err := changeBooking(tx, id, action, reason, by, now, s.paymentHold(), nil); err != nil {
 				return err
 			}
 		}
@@ -386,7 +395,7 @@ func (s *Store) ChangeBookings(ctx context.Context, ids []int64, action, reason 
 	})
 }
 
-func changeBooking(tx *gorm.DB, id int64, action, reason string, by int64, now time.Time, hold time.Duration) error {
+func changeBooking(tx *gorm.DB, id int64, action, reason string, by int64, now time.Time, hold time.Duration, cr *CancelRefund) error {
 	var b Booking
 	if err := tx.First(&b, id).Error; err != nil {
 		return translate(err, "booking")
@@ -413,7 +422,13 @@ func changeBooking(tx *gorm.DB, id int64, action, reason string, by int64, now t
 		}
 		to = booking.PendingPayment
 	}
-	return setState(tx, &b, to, action, reason, byID, now)
+	if err := setState(tx, &b, to, action, reason, byID, now); err != nil {
+		return err
+	}
+	if to == booking.Cancelled {
+		return cr.refund(tx, &b, now)
+	}
+	return nil
 }
 
 // FreeIntervals is when a space can be booked between from and to: its

@@ -404,7 +404,13 @@ func (s *Server) changeBooking(ctx context.Context, who *principal, id int64, ac
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	return s.store.ChangeBooking(ctx, id, action, reason, who.User.ID, s.now())
+	var cr *models.CancelRefund
+	if action == booking.ActionCancel {
+		if cr, err = s.cancelRefund(ctx, who, b.Space.SiteID); err != nil {
+			return nil, err
+		}
+	}
+	return s.store.CancelOrChange(ctx, id, action, reason, who.User.ID, s.now(), cr)
 }
 
 // decodeOptionalJSON reads a JSON body if there is one.

@@ -120,28 +120,38 @@ func (s *Server) readRentReportQuery(c *gin.Context) (rentReportQuery, error) {
 	return q, p.Err()
 }
 
+// reportSites are the sites a report covers for the caller: the one asked
+// for (siteID), or else every site for admins (all) and their own for
+// estates managers. A site that does not exist is not found; one the
+// caller does not manage is forbidden, as is every report to anyone but
+// the estate's staff. what names the report, like "rent report".
+func (s *Server) reportSites(ctx context.Context, who *principal, siteID int64, what string) (all bool, ids []int64, err error) {
+	switch {
+	case siteID != 0:
+		if _, err := s.store.SiteByID(ctx, siteID); err != nil {
+			return false, nil, err
+		}
+		if !who.managesSite(siteID) {
+			return false, nil, newForbidden("Only this site's estates managers can see its " + what + ".")
+		}
+		return false, []int64{siteID}, nil
+	case who.isAdmin():
+		return true, nil, nil
+	case who.isStaff():
+		ids = who.managedSiteIDs()
+		sortIDs(ids)
+		return false, ids, nil
+	}
+	return false, nil, newForbidden("Only estates managers and platform admins can see " + what + "s.")
+}
+
 // rentReport counts a rent report for the caller, for the API and the
-// pages: admins see every site, estates managers their own. A site that
-// does not exist is not found; one the caller does not manage is
-// forbidden.
+// pages: admins see every site, estates managers their own.
 func (s *Server) rentReport(ctx context.Context, who *principal, q rentReportQuery) (*models.RentReport, error) {
 	f := models.RentFilter{From: q.From, To: q.To, GroupBy: q.GroupBy}
-	switch {
-	case q.SiteID != 0:
-		if _, err := s.store.SiteByID(ctx, q.SiteID); err != nil {
-			return nil, err
-		}
-		if !who.managesSite(q.SiteID) {
-			return nil, newForbidden("Only this site's estates managers can see its rent report.")
-		}
-		f.SiteIDs = []int64{q.SiteID}
-	case who.isAdmin():
-		f.All = true
-	case who.isStaff():
-		f.SiteIDs = who.managedSiteIDs()
-		sortIDs(f.SiteIDs)
-	default:
-		return nil, newForbidden("Only estates managers and platform admins can see rent reports.")
+	var err error
+	if f.All, f.SiteIDs, err = s.reportSites(ctx, who, q.SiteID, "rent report"); err != nil {
+		return nil, err
 	}
 	return s.store.RentReport(ctx, f)
 }

@@ -332,7 +332,8 @@ func (s *Server) apiGetSeries() gin.HandlerFunc {
 // those on and after a date, for the API and the pages, and says how many
 // it cancelled. One session is cancelled through its booking.
 func (s *Server) cancelSeries(ctx context.Context, who *principal, id int64, in seriesCancelInput) (*models.Series, int, error) {
-	if _, err := s.visibleSeries(ctx, who, id); err != nil {
+	sr, err := s.visibleSeries(ctx, who, id)
+	if err != nil {
 		return nil, 0, err
 	}
 	var p booking.Problems
@@ -349,11 +350,15 @@ func (s *Server) cancelSeries(ctx context.Context, who *principal, id int64, in 
 	if err := p.Err(); err != nil {
 		return nil, 0, err
 	}
-	n, err := s.store.CancelSeries(ctx, id, from, reason, who.User.ID, s.now())
+	cr, err := s.cancelRefund(ctx, who, sr.Space.SiteID)
 	if err != nil {
 		return nil, 0, err
 	}
-	sr, err := s.store.SeriesByID(ctx, id)
+	n, err := s.store.CancelSeries(ctx, id, from, reason, who.User.ID, s.now(), cr)
+	if err != nil {
+		return nil, 0, err
+	}
+	sr, err = s.store.SeriesByID(ctx, id)
 	return sr, n, err
 }
 

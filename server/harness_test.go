@@ -16,9 +16,14 @@ import (
 	"github.com/common-room/commonroom/booking"
 	"github.com/common-room/commonroom/models"
 	"github.com/common-room/commonroom/models/modelstest"
+	"github.com/common-room/commonroom/server/payments/paymentstest"
 )
 
-func TestMain(m *testing.M) { os.Exit(modelstest.Main(m)) }
+func TestMain(m *testing.M) {
+	code := modelstest.Main(m)
+	paymentstest.Stop()
+	os.Exit(code)
+}
 
 // Roles the fixtures provide. anonymous sends no credentials.
 const (

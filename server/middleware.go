@@ -166,7 +166,7 @@ func isAPI(c *gin.Context) bool {
 // fail answers with the error: problem+json for the API, an error page for
 // pages.
 func (s *Server) fail(c *gin.Context, err error) {
-	if isAPI(c) || c.Request.URL.Path == "/webhooks" {
+	if isAPI(c) || strings.HasPrefix(c.Request.URL.Path, "/webhooks/") {
 		writeProblem(c, err)
 		return
 	}

@@ -348,6 +348,8 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		"createQuote":         bookingInput{},
 		"setEstateRentPolicy": estateRentPolicyInput{},
 		"setSiteRentPolicy":   siteRentPolicyInput{},
+		// Invoices.
+		"markInvoicePaid": invoicePaidInput{},
 	}
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
@@ -413,10 +415,16 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		"RentReport":              rentReportJSON{},
 		"RentGroup":               rentGroupJSON{},
 		"RentFigures":             rentFiguresJSON{},
+		// Invoices.
+		"InvoiceReport":       invoiceReportJSON{},
+		"Invoice":             invoiceJSON{},
+		"InvoiceOrganisation": invoiceOrganisationJSON{},
+		"InvoiceFigures":      invoiceFiguresJSON{},
 		// Calendars.
 		"CalendarLink":       calendarLinkJSON{},
 		"CalendarLinkStatus": calendarLinkStatusJSON{},
 		"Payment":            paymentJSON{},
+		"Checkout":           checkoutJSON{},
 	} {
 		compareSchema(t, name, doc.Components.Schemas[name], reflect.TypeOf(out), true)
 	}

@@ -20,6 +20,10 @@ type bookingPageData struct {
 	// Reason is a decline reason as typed.
 	Decide bool
 	Reason string
+	// MarkPaid offers the site's estates managers to mark an invoice due
+	// paid; Reference is the payment reference as typed.
+	MarkPaid  bool
+	Reference string
 }
 
 // loadBooking reads the booking in the URL for someone who may see it.
@@ -54,6 +58,8 @@ func (s *Server) renderBooking(c *gin.Context, status int, b *models.Booking, v 
 	who, now := currentPrincipal(c), s.now()
 	d := bookingPageData{Booking: b, State: stateAt(b, now), CanCancel: active(b, now), Reason: reason}
 	d.Decide = d.State == booking.Requested && who.managesSite(b.Space.SiteID)
+	d.MarkPaid = booking.InvoicePayable(d.State, b.Payment) == nil && who.managesSite(b.Space.SiteID)
+	d.Reference = c.Request.PostForm.Get("reference")
 	v.Title, v.Data = "Booking on "+formatDay(b.StartsAt), d
 	v.Back = bookingBack(who, b)
 	s.render(c, status, "booking", v)

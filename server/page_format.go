@@ -206,6 +206,8 @@ func eventLabel(action string) string {
 		return "Cancelled"
 	case "expire":
 		return "Hold ran out"
+	case booking.ActionInvoicePaid:
+		return "Invoice paid"
 	}
 	return action
 }

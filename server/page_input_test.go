@@ -13,11 +13,11 @@ import (
 )
 
 // pageFormFields are the names of every input of the booking, opening
-// hours, closure, cancel and decision forms.
+// hours, closure, cancel, decision and invoice forms.
 var pageFormFields = func() []string {
 	out := []string{
 		"organisation_id", "start", "end", "purpose", "attendees", "notes", "repeat", "weeks", "policy",
-		"reason", "scope", "space", "from-time", "to-time", "source", "back", "date", "week",
+		"reason", "scope", "space", "from-time", "to-time", "source", "back", "date", "week", "reference",
 	}
 	for _, d := range []string{"date", "last-date", "until", "from", "to"} {
 		out = append(out, d+"-day", d+"-month", d+"-year")
@@ -86,7 +86,7 @@ func (p *pageRows) path(pattern string) string {
 var bookingPagePatterns = []string{
 	"/find-a-space", "/spaces/:id", "/spaces/:id/book", "/organisations/:id/bookings", "/bookings/:id",
 	"/bookings/:id/cancel", "/series/:id", "/series/:id/cancel", "/manage/requests", "/manage/bookings/:id/approve",
-	"/manage/bookings/:id/decline", "/manage/series/:id/approve", "/manage/series/:id/decline",
+	"/manage/bookings/:id/decline", "/manage/bookings/:id/invoice-paid", "/manage/series/:id/approve", "/manage/series/:id/decline",
 	"/manage/sites/:id/opening-hours", "/manage/spaces/:id/opening-hours", "/manage/sites/:id/week",
 	"/manage/sites/:id/closures", "/manage/closures/:id", "/manage/closures/:id/delete",
 }

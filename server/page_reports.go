@@ -55,6 +55,8 @@ type rentReportPageData struct {
 	Months          []rentReportRow
 	Foregone, Hours barChart
 	Downloads       []link
+	// Invoices downloads the bookings of the period paid by invoice.
+	Invoices link
 }
 
 // rentReportOrder is the order of the filter's inputs.
@@ -121,6 +123,11 @@ func (s *Server) rentReportPage() gin.HandlerFunc {
 			}
 			d.Downloads = append(d.Downloads, link{Href: "/api/v1/reports/rent.csv?" + u.Encode(), Text: "By " + strings.ToLower(g.Label)})
 		}
+		u := url.Values{"from": {first.String()}, "to": {last.AddDays(1).String()}}
+		if q.SiteID != 0 {
+			u.Set("site", itoa(q.SiteID))
+		}
+		d.Invoices = link{Href: "/api/v1/reports/invoices.csv?" + u.Encode(), Text: "Invoices due and paid"}
 		s.render(c, http.StatusOK, "rent-report", v)
 	}
 }

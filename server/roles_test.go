@@ -274,7 +274,7 @@ var opsRouteCases = []routeCase{
 }
 
 func TestEveryRouteForEveryRole(t *testing.T) {
-	cases := slices.Concat(apiRouteCases, opsRouteCases, pageRouteCases, bookingRouteCases, availabilityRouteCases, rentRouteCases, reportRouteCases, rentPageRouteCases, calendarRouteCases, calendarPageRouteCases)
+	cases := slices.Concat(apiRouteCases, opsRouteCases, pageRouteCases, bookingRouteCases, availabilityRouteCases, rentRouteCases, reportRouteCases, invoiceRouteCases, rentPageRouteCases, calendarRouteCases, calendarPageRouteCases, paymentRouteCases)
 	modelstest.Each(t, func(t *testing.T, db modelstest.Database) {
 		t.Run("every route has exactly one row", func(t *testing.T) {
 			e := newEnv(t, db)
@@ -302,6 +302,8 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		})
 		for _, rc := range cases {
 			t.Run(rc.method+" "+rc.pattern, func(t *testing.T) {
+				// Each row has a database of its own, so rows run side by side.
+				t.Parallel()
 				for _, role := range allRoles {
 					if _, ok := rc.want[role]; !ok {
 						t.Fatalf("no status for role %s", role)

@@ -60,9 +60,15 @@ func (s *Server) routes(r *gin.Engine) {
 	user.POST("/bookings/:id/approve", s.apiChangeBooking(booking.ActionApprove))
 	user.POST("/bookings/:id/decline", s.apiChangeBooking(booking.ActionDecline))
 	user.POST("/bookings/:id/cancel", s.apiChangeBooking(booking.ActionCancel))
+	// The site's estates managers mark an invoice paid.
+	user.POST("/bookings/:id/invoice-paid", s.apiMarkInvoicePaid())
 	user.POST("/series", s.apiCreateSeries())
 	user.GET("/series/:id", s.apiGetSeries())
 	user.POST("/series/:id/cancel", s.apiCancelSeries())
+	// Paying by card: a Checkout Session for a booking, or for every date
+	// of a series, still waiting for its payment.
+	user.POST("/bookings/:id/checkout", s.apiBookingCheckout())
+	user.POST("/series/:id/checkout", s.apiSeriesCheckout())
 	user.POST("/quotes", s.apiCreateQuote())
 	// An organisation's private calendar link: its admins see whether it is
 	// on, make a new one (the old one stops working) or turn it off.
@@ -88,6 +94,9 @@ func (s *Server) routes(r *gin.Engine) {
 	// The rent foregone at the caller's sites, as JSON or CSV.
 	staff.GET("/reports/rent", s.apiRentReport(false))
 	staff.GET("/reports/rent.csv", s.apiRentReport(true))
+	// The bookings paid by invoice at the caller's sites, due and paid.
+	staff.GET("/reports/invoices", s.apiInvoiceReport(false))
+	staff.GET("/reports/invoices.csv", s.apiInvoiceReport(true))
 	// The caller's private calendar link to the bookings at their sites.
 	staff.GET("/me/calendar-token", s.apiCalendarLinkStatus(ownCalendarOwner))
 	staff.POST("/me/calendar-token", s.apiNewCalendarLink(ownCalendarOwner))
@@ -97,6 +106,9 @@ func (s *Server) routes(r *gin.Engine) {
 	admin := api.Group("", s.withRole(booking.RoleAdmin))
 	admin.POST("/sites", s.apiCreateSite())
 	admin.PUT("/rent-policy", s.apiSetEstateRentPolicy())
+
+	// Stripe's webhook, authenticated by its signature.
+	r.POST("/webhooks/stripe", s.stripeWebhook())
 
 	// Calendar feeds. Public ones are for anyone; a private one opens with
 	// the secret in its URL alone, as calendar apps send no credentials.
@@ -150,8 +162,8 @@ func (s *Server) routes(r *gin.Engine) {
 
 	// Pages for the estate's staff: estates managers change their own sites
 	// only (details, spaces, opening hours, closures), see their weeks and
-	// decide the requests at them, and see the rent foregone there; staff
-	// verify organisations.
+	// decide the requests at them, mark their invoices paid, and see the
+	// rent foregone there; staff verify organisations.
 	manage := r.Group("/manage", s.withRole(booking.RoleAdmin, booking.RoleEstatesManager))
 	manage.GET("/sites/:id/edit", s.siteEditPage())
 	manage.POST("/sites/:id/edit", s.siteEditSubmit())
@@ -179,6 +191,7 @@ func (s *Server) routes(r *gin.Engine) {
 	manage.GET("/reports/rent", s.rentReportPage())
 	manage.POST("/bookings/:id/approve", s.decideBookingSubmit(booking.ActionApprove))
 	manage.POST("/bookings/:id/decline", s.decideBookingSubmit(booking.ActionDecline))
+	manage.POST("/bookings/:id/invoice-paid", s.invoicePaidSubmit())
 	manage.POST("/series/:id/approve", s.decideSeriesSubmit(booking.ActionApprove))
 	manage.POST("/series/:id/decline", s.decideSeriesSubmit(booking.ActionDecline))
 

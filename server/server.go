@@ -10,6 +10,7 @@ import (
 
 	"github.com/common-room/commonroom/booking"
 	"github.com/common-room/commonroom/models"
+	"github.com/common-room/commonroom/server/payments"
 	"github.com/gin-gonic/gin"
 )
 
@@ -23,6 +24,9 @@ type Deps struct {
 	Secret string
 	// Clock is the time source; nil means the wall clock.
 	Clock func() time.Time
+	// Payments takes card payments; nil builds Stripe's from the
+	// configuration, and leaves card payments off without a key.
+	Payments payments.Provider
 }
 
 // Server holds the dependencies every handler shares. It keeps no state of
@@ -41,6 +45,8 @@ type Server struct {
 
 	// bookings makes bookings and series, never letting two overlap.
 	bookings *booking.Service
+	// payments takes card payments; nil when they are off.
+	payments payments.Provider
 }
 
 // NewServer builds the HTTP handler with every route of the product.
@@ -84,6 +90,14 @@ func newServer(d Deps) (*Server, error) {
 		now:    d.Clock,
 	}
 	s.bookings = &booking.Service{Store: s.store, Now: s.now}
+	switch {
+	case d.Payments != nil:
+		s.payments = d.Payments
+	case s.cfg.CardPayments():
+		stripe := payments.NewStripe(s.cfg.StripeSecretKey, s.cfg.StripeAPIURL, nil)
+		stripe.Now = s.now
+		s.payments = stripe
+	}
 	var err error
 	if s.metrics, err = newMetrics(d.Store); err != nil {
 		return nil, err

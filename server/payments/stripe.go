@@ -34,6 +34,9 @@ type Stripe struct {
 	key      string
 	sessions checkoutsession.Client
 	refunds  refund.Client
+	// Now is the clock a session's expiry is checked against; nil is the
+	// wall clock.
+	Now func() time.Time
 }
 
 var _ Provider = (*Stripe)(nil)
@@ -65,7 +68,11 @@ func NewStripe(secretKey, apiURL string, httpClient *http.Client) *Stripe {
 // Checkout creates a hosted Checkout Session in payment mode, one GBP line
 // per CheckoutLine.
 func (s *Stripe) Checkout(ctx context.Context, req CheckoutRequest) (CheckoutSession, error) {
-	if err := validateCheckout(req, time.Now()); err != nil {
+	now := time.Now()
+	if s.Now != nil {
+		now = s.Now()
+	}
+	if err := validateCheckout(req, now); err != nil {
 		return CheckoutSession{}, err
 	}
 	params := &stripe.CheckoutSessionParams{
