@@ -24,6 +24,11 @@ type bookingPageData struct {
 	// paid; Reference is the payment reference as typed.
 	MarkPaid  bool
 	Reference string
+	// Pay offers the organisation's members and the site's staff to pay
+	// by card for a booking held for its payment; Returned says the payer
+	// came back from the payment page ("paid" or "cancelled").
+	Pay      bool
+	Returned string
 }
 
 // loadBooking reads the booking in the URL for someone who may see it.
@@ -60,6 +65,13 @@ func (s *Server) renderBooking(c *gin.Context, status int, b *models.Booking, v 
 	d.Decide = d.State == booking.Requested && who.managesSite(b.Space.SiteID)
 	d.MarkPaid = booking.InvoicePayable(d.State, b.Payment) == nil && who.managesSite(b.Space.SiteID)
 	d.Reference = c.Request.PostForm.Get("reference")
+	d.Pay = s.payments != nil && d.State == booking.PendingPayment && b.Payment == booking.PaymentPending
+	switch {
+	case c.Query("paid") == "1":
+		d.Returned = "paid"
+	case c.Query("checkout") == "cancelled":
+		d.Returned = "cancelled"
+	}
 	v.Title, v.Data = "Booking on "+formatDay(b.StartsAt), d
 	v.Back = bookingBack(who, b)
 	s.render(c, status, "booking", v)

@@ -49,6 +49,7 @@ func (p *pages) funcs() template.FuncMap {
 		"people":            formatPeople,
 		"notice":            formatNotice,
 		"stateLabel":        booking.StateLabel,
+		"paymentLabel":      booking.PaymentLabel,
 		"stateTag":          stateTag,
 		"purposeLabel":      booking.PurposeLabel,
 		"clock":             formatClock,

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -473,6 +474,15 @@ var paymentRouteCases = []routeCase{
 		}),
 	},
 	{
+		// The booking page's "Pay by card" sends the payer to Stripe.
+		method: http.MethodPost, pattern: "/bookings/:id/pay",
+		call: func(e *env, role string) *response {
+			s, _ := e.stripeEnv(e.t, testClock)
+			return s.postForm("/bookings/"+itoa(s.seedPayable(role, false))+"/pay", role, url.Values{})
+		},
+		want: pageBookingStatuses(pageSaved, http.StatusUnauthorized),
+	},
+	{
 		// Stripe sends no credentials: its signature is the check, and a
 		// signed-in caller gains nothing.
 		method: http.MethodPost, pattern: "/webhooks/stripe",
@@ -485,4 +495,33 @@ var paymentRouteCases = []routeCase{
 		},
 		want: roleStatuses(http.StatusOK, nil),
 	},
+}
+
+func TestPayingThroughTheBookingPage(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		e.openAllDay()
+		e.verify(e.orgA)
+		e.chargeFor(e.spaceA, 2000)
+		s, counter := e.stripeEnv(t, testClock)
+		b := s.book(asBooker, e.bookingBody("2026-12-01T10:00:00Z"))
+		page := "/bookings/" + itoa(b.ID)
+		s.getPage(page, asBooker).wantStatus(http.StatusOK).
+			wantBody("Pay to confirm the booking", "Pay £20.00 by card", "held for you until 10:30", "Waiting for payment")
+		r := s.postForm(page+"/pay", asBooker, url.Values{}).wantStatus(http.StatusSeeOther)
+		if loc := r.Header().Get("Location"); !strings.HasPrefix(loc, "https://checkout.stripe.com/") || counter.checkouts.Load() != 1 {
+			t.Fatalf("sent to %q after %d checkouts", loc, counter.checkouts.Load())
+		}
+		s.getPage(page+"?checkout=cancelled", asBooker).wantStatus(http.StatusOK).wantBody("You left the payment page without paying")
+		s.getPage(page+"?paid=1", asBooker).wantStatus(http.StatusOK).wantBody("Your payment is being confirmed")
+		s.webhook("evt_page_paid", "checkout.session.completed", s.sessionOf(b.ID), 2000, testClock).wantStatus(http.StatusOK)
+		s.getPage(page+"?paid=1", asBooker).wantStatus(http.StatusOK).wantBody("Confirmed", "Paid: £20.00").
+			wantNoBody("Pay to confirm", "being confirmed")
+		// Paying again finds nothing to pay and says so, without Stripe.
+		s.postForm(page+"/pay", asBooker, url.Values{}).wantStatus(http.StatusConflict).wantBody("Nothing here waits for a payment")
+		if counter.checkouts.Load() != 1 {
+			t.Errorf("%d checkouts", counter.checkouts.Load())
+		}
+		// Another organisation's member cannot see it, let alone pay.
+		s.postForm(page+"/pay", asOtherMember, url.Values{}).wantStatus(http.StatusNotFound)
+	})
 }
