@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -293,11 +294,20 @@ func (b *lockedBuffer) String() string {
 // returns its address. It stops when the test ends.
 func startServer(t *testing.T) string {
 	t.Helper()
+	base, _ := startServerWith(t, nil)
+	return base
+}
+
+// startServerWith is startServer with more environment variables, and
+// the database it runs on.
+func startServerWith(t *testing.T, extra map[string]string) (string, modelstest.Database) {
+	t.Helper()
 	db := modelstest.New(t, models.SQLite)
 	vars := map[string]string{
 		"ADDR": "127.0.0.1:0", "DATABASE_URL": db.URL, "DEMO_DATA": "1",
 		"BASE_URL": "http://127.0.0.1", "LOG_LEVEL": "warn",
 	}
+	maps.Copy(vars, extra)
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &lockedBuffer{}
 	ready := make(chan string, 1)
@@ -323,13 +333,13 @@ func startServer(t *testing.T) string {
 	})
 	select {
 	case addr := <-ready:
-		return "http://" + addr
+		return "http://" + addr, db
 	case err := <-done:
 		t.Fatalf("server stopped before it was ready: %v\n%s", err, logs.String())
 	case <-time.After(60 * time.Second):
 		t.Fatalf("server not ready after a minute\n%s", logs.String())
 	}
-	return ""
+	return "", db
 }
 
 // browserTest is one browser tab on the server, with the checks every
@@ -635,7 +645,8 @@ func (b *browserTest) wantRow(list, key, want string) {
 	b.t.Helper()
 	got := b.eval(fmt.Sprintf(`[...document.querySelectorAll(%q)].find(r => r.querySelector("dt").textContent.trim() === %q)?.querySelector("dd").textContent.trim() ?? null`,
 		list+" .nhsuk-summary-list__row", key))
-	if got != fmt.Sprintf("%q", want) {
+	var text *string
+	if err := json.Unmarshal([]byte(got), &text); err != nil || text == nil || *text != want {
 		b.t.Errorf("%s row %q is %s, want %q", list, key, got, want)
 	}
 }

@@ -19,6 +19,8 @@ import (
 // and Stripe's signed webhook confirms the booking (or expires it).
 
 const (
+	// checkoutOrigin is where Stripe Checkout pages are served.
+	checkoutOrigin = "https://checkout.stripe.com"
 	// minCheckoutLife is the shortest a Checkout Session may live; a hold
 	// ending sooner is moved out to it, so the two end together.
 	minCheckoutLife = 30*time.Minute + time.Minute

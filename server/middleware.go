@@ -77,8 +77,14 @@ var errPanic = errors.New("internal error")
 
 // securityHeaders sets the headers every answer carries. The Content
 // Security Policy allows only our own scripts plus the one-line js-enabled
-// snippet the NHS.UK frontend puts on the body, by its hash.
+// snippet the NHS.UK frontend puts on the body, by its hash. With card
+// payments on, a form may also lead to Stripe Checkout: the Pay button's
+// answer redirects there.
 func (s *Server) securityHeaders() gin.HandlerFunc {
+	formAction := "form-action 'self'"
+	if s.cfg.CardPayments() {
+		formAction += " " + checkoutOrigin
+	}
 	csp := strings.Join([]string{
 		"default-src 'self'",
 		"script-src 'self' '" + jsEnabledHash + "'",
@@ -86,7 +92,7 @@ func (s *Server) securityHeaders() gin.HandlerFunc {
 		"img-src 'self' data:",
 		"font-src 'self' https://assets.nhs.uk",
 		"connect-src 'self'",
-		"form-action 'self'",
+		formAction,
 		"frame-ancestors 'none'",
 		"base-uri 'self'",
 		"object-src 'none'",

@@ -113,8 +113,11 @@ func (s *Server) bookSpaceSubmit() gin.HandlerFunc {
 			b, err := s.createBooking(ctx, who, *req.single)
 			if err == nil {
 				msg := "Booking confirmed."
-				if b.State == booking.Requested {
+				switch b.State {
+				case booking.Requested:
 					msg = "Booking requested. The estates team will approve or decline it, usually within 2 working days."
+				case booking.PendingPayment:
+					msg = "Booking made and held for you. Pay by card to confirm it."
 				}
 				s.redirect(c, "/bookings/"+itoa(b.ID), msg)
 				return

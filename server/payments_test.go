@@ -507,6 +507,12 @@ func TestPayingThroughTheBookingPage(t *testing.T) {
 		page := "/bookings/" + itoa(b.ID)
 		s.getPage(page, asBooker).wantStatus(http.StatusOK).
 			wantBody("Pay to confirm the booking", "Pay £20.00 by card", "held for you until 10:30", "Waiting for payment")
+		if csp := s.getPage(page, asBooker).Header().Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self' https://checkout.stripe.com;") {
+			t.Errorf("the page may not send its form on to Stripe Checkout: %s", csp)
+		}
+		if csp := e.getPage(page, asBooker).Header().Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self';") {
+			t.Errorf("with card payments off, forms lead elsewhere: %s", csp)
+		}
 		r := s.postForm(page+"/pay", asBooker, url.Values{}).wantStatus(http.StatusSeeOther)
 		if loc := r.Header().Get("Location"); !strings.HasPrefix(loc, "https://checkout.stripe.com/") || counter.checkouts.Load() != 1 {
 			t.Fatalf("sent to %q after %d checkouts", loc, counter.checkouts.Load())
