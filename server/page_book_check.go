@@ -29,6 +29,13 @@ type bookCheck struct {
 	Hidden   []hiddenField
 	OrgLabel string
 	Repeats  bool
+	// PayBy is how the price will be paid (booking.Payment*); HoldMinutes
+	// how long the time is held for a card payment; CardsOff says card
+	// payments are not set up, so a group that would pay by card is
+	// invoiced.
+	PayBy       string
+	HoldMinutes int
+	CardsOff    bool
 }
 
 // checkBooking prices what the form asks for, without booking it, for the
@@ -45,7 +52,20 @@ func (s *Server) checkBooking(ctx context.Context, who *principal, p *bookPage, 
 	if err != nil {
 		return nil, err
 	}
-	ch := &bookCheck{bookPage: p, Quote: q, Repeats: req.series != nil}
+	ch := &bookCheck{bookPage: p, Quote: q, Repeats: req.series != nil,
+		HoldMinutes: int(s.cfg.PaymentHold.Minutes()), CardsOff: !s.cfg.CardPayments()}
+	orgID := int64(0)
+	if req.single != nil {
+		orgID = req.single.OrganisationID
+	} else {
+		orgID = req.series.OrganisationID
+	}
+	o, err := s.store.OrganisationByID(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	ch.PayBy = s.payerOf(o).PaymentFor(q.TotalPence)
+	ch.CardsOff = ch.CardsOff && !o.PaysByInvoice
 	buffer := models.RulesOf(p.Space).Buffer
 	for _, u := range unbooked {
 		ch.Unbooked = append(ch.Unbooked, unbookedRow{Date: u.Date, Reason: unbookedReason(u, buffer)})

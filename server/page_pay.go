@@ -35,3 +35,20 @@ func (s *Server) bookingPaySubmit() gin.HandlerFunc {
 		s.renderBooking(c, status, b, v, "")
 	}
 }
+
+// seriesPaySubmit sends the payer to one Stripe Checkout Session for every
+// date of a series held for its card payment.
+func (s *Server) seriesPaySubmit() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		sr, err := s.loadSeries(c)
+		var co *checkoutJSON
+		if err == nil {
+			co, err = s.startCheckout(c.Request.Context(), currentPrincipal(c), 0, sr.ID)
+		}
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		c.Redirect(http.StatusSeeOther, co.URL)
+	}
+}

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"time"
+
 	"net/http"
 	"strings"
 
@@ -18,6 +20,10 @@ type seriesPageData struct {
 	Unbooked  []unbookedRow
 	CanCancel bool
 	Decide    bool // some dates wait for the site's managers to decide
+	// PayPence is what the dates held for their card payment cost
+	// together, paid in one checkout; PayBy is when their holds end.
+	PayPence int64
+	PayBy    *time.Time
 }
 
 // occurrenceRow is one date of a series.
@@ -53,6 +59,12 @@ func (s *Server) seriesPage() gin.HandlerFunc {
 			row := occurrenceRow{Booking: b, State: stateAt(b, now), CanCancel: active(b, now)}
 			d.CanCancel = d.CanCancel || row.CanCancel
 			d.Decide = d.Decide || (row.State == booking.Requested && who.managesSite(sr.Space.SiteID))
+			if s.payments != nil && row.State == booking.PendingPayment && b.Payment == booking.PaymentPending {
+				d.PayPence += b.TotalPence
+				if d.PayBy == nil || b.HoldExpiresAt.Before(*d.PayBy) {
+					d.PayBy = b.HoldExpiresAt
+				}
+			}
 			booked[booking.DateOf(b.StartsAt, booking.London)] = true
 			d.Rows = append(d.Rows, row)
 		}

@@ -483,6 +483,14 @@ var paymentRouteCases = []routeCase{
 		want: pageBookingStatuses(pageSaved, http.StatusUnauthorized),
 	},
 	{
+		method: http.MethodPost, pattern: "/series/:id/pay",
+		call: func(e *env, role string) *response {
+			s, _ := e.stripeEnv(e.t, testClock)
+			return s.postForm("/series/"+itoa(s.seedPayable(role, true))+"/pay", role, url.Values{})
+		},
+		want: pageBookingStatuses(pageSaved, http.StatusUnauthorized),
+	},
+	{
 		// Stripe sends no credentials: its signature is the check, and a
 		// signed-in caller gains nothing.
 		method: http.MethodPost, pattern: "/webhooks/stripe",
@@ -529,5 +537,22 @@ func TestPayingThroughTheBookingPage(t *testing.T) {
 		}
 		// Another organisation's member cannot see it, let alone pay.
 		s.postForm(page+"/pay", asOtherMember, url.Values{}).wantStatus(http.StatusNotFound)
+
+		// The check page says how the price will be paid, before booking.
+		check := bookFormValues(e.orgA.ID, booking.Date{Year: 2026, Month: time.December, Day: 2}, "10:00", "11:00")
+		check.Del("confirm")
+		s.postForm(fmt.Sprintf("/spaces/%d/book", e.spaceA.ID), asBooker, check).wantStatus(http.StatusOK).
+			wantBody("You pay by card when you confirm: the time is held for you for 30 minutes")
+		e.postForm(fmt.Sprintf("/spaces/%d/book", e.spaceA.ID), asBooker, check).wantStatus(http.StatusOK).
+			wantBody("Card payments are not set up here, so your organisation is invoiced")
+
+		// A series is paid for in one go from its page.
+		sr := s.createSeries(asBooker, e.seriesBody("2026-12-07", "10:00", "11:00", map[string]any{"frequency": "weekly", "count": 3}))
+		s.getPage(fmt.Sprintf("/series/%d", sr.ID), asBooker).wantStatus(http.StatusOK).wantBody("Pay £60.00 by card")
+		r = s.postForm(fmt.Sprintf("/series/%d/pay", sr.ID), asBooker, url.Values{}).wantStatus(http.StatusSeeOther)
+		if loc := r.Header().Get("Location"); !strings.HasPrefix(loc, "https://checkout.stripe.com/") {
+			t.Errorf("the series' payment goes to %q", loc)
+		}
+		e.getPage(fmt.Sprintf("/series/%d", sr.ID), asBooker).wantStatus(http.StatusOK).wantNoBody("by card")
 	})
 }

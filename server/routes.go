@@ -157,6 +157,7 @@ func (s *Server) routes(r *gin.Engine) {
 	pages.GET("/bookings/:id/cancel", s.bookingCancelPage())
 	pages.POST("/bookings/:id/cancel", s.bookingCancelSubmit())
 	pages.POST("/bookings/:id/pay", s.bookingPaySubmit())
+	pages.POST("/series/:id/pay", s.seriesPaySubmit())
 	pages.GET("/series/:id", s.seriesPage())
 	pages.GET("/series/:id/cancel", s.seriesCancelPage())
 	pages.POST("/series/:id/cancel", s.seriesCancelSubmit())
