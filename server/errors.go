@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/common-room/commonroom/booking"
+	"github.com/common-room/commonroom/server/payments"
 	"github.com/gin-gonic/gin"
 )
 
@@ -117,6 +118,13 @@ func problemFor(err error) Problem {
 		return Problem{Type: "about:blank", Title: "Some of the information is not valid", Status: http.StatusUnprocessableEntity,
 			Detail: "The space is not open for all of that time.",
 			Errors: []booking.FieldError{{Field: "starts_at", Message: "The space is closed for some or all of that time: choose a time within its opening hours"}}}
+	}
+	var pe *payments.Error
+	if errors.As(err, &pe) {
+		// The card payment service failed or refused: nothing was kept,
+		// and the error (without any secret) is logged.
+		return Problem{Type: "about:blank", Title: "The card payment service could not be reached", Status: http.StatusBadGateway,
+			Detail: "Nothing was charged or changed. Try again in a few minutes."}
 	}
 	var se *statusError
 	if errors.As(err, &se) {

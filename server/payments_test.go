@@ -556,3 +556,41 @@ func TestPayingThroughTheBookingPage(t *testing.T) {
 		e.getPage(fmt.Sprintf("/series/%d", sr.ID), asBooker).wantStatus(http.StatusOK).wantNoBody("by card")
 	})
 }
+
+// TestPaymentSecretsStayOutOfLogs: Stripe refuses a key and quotes it back;
+// neither the answer nor the log shows the key, and a forged webhook's
+// answer does not show the webhook secret.
+func TestPaymentSecretsStayOutOfLogs(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		e.openAllDay()
+		e.verify(e.orgA)
+		e.chargeFor(e.spaceA, 2000)
+		const key, secret = "sk_test_leaky_secretvalue", "whsec_leakysecret"
+		cfg, err := LoadConfig(func(string) string { return "" })
+		must(t, err)
+		cfg.StripeSecretKey, cfg.StripeWebhookSecret, cfg.StripeAPIURL = key, secret, paymentstest.URL(t)
+		var logs bytes.Buffer
+		srv, err := newServer(Deps{Config: cfg, Store: e.store, Logger: slog.New(slog.NewJSONHandler(&logs, nil)),
+			Secret: strings.Repeat("s", 32), Clock: func() time.Time { return testClock }})
+		must(t, err)
+		s := *e
+		s.srv, s.t = srv, t
+		b := s.book(asBooker, e.bookingBody("2026-12-01T10:00:00Z"))
+		r := s.send(http.MethodPost, fmt.Sprintf("/api/v1/bookings/%d/checkout", b.ID), asBooker, nil)
+		r.wantStatus(http.StatusBadGateway)
+		if p := r.problem(); p.Title != "The card payment service could not be reached" {
+			t.Errorf("problem %+v", p)
+		}
+		body := []byte(`{"id":"evt_x","object":"event","type":"checkout.session.completed"}`)
+		forged := s.do(request{method: http.MethodPost, path: "/webhooks/stripe", body: body,
+			header: http.Header{"Stripe-Signature": {payments.SignForTest(body, "whsec_other", testClock)}}}).wantStatus(http.StatusBadRequest)
+		for _, text := range []string{r.Body.String(), forged.Body.String(), logs.String()} {
+			if strings.Contains(text, "secretvalue") || strings.Contains(text, "leakysecret") {
+				t.Errorf("a secret shows:\n%s", text)
+			}
+		}
+		if !strings.Contains(logs.String(), "[secret key]") {
+			t.Errorf("the refusal is not logged:\n%s", logs.String())
+		}
+	})
+}
