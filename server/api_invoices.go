@@ -126,29 +126,18 @@ func (s *Server) apiInvoiceReport(csvOnly bool) gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		if !csvOnly {
-			c.Header("Vary", "Accept")
-		}
-		if csvOnly || c.NegotiateFormat(gin.MIMEJSON, "text/csv") == "text/csv" {
-			var buf bytes.Buffer
-			if err := writeInvoiceCSV(&buf, r); err != nil {
-				s.fail(c, err)
-				return
+		s.answerReport(c, csvOnly, invoiceCSVName(q), func(buf *bytes.Buffer) error { return writeInvoiceCSV(buf, r) }, func() any {
+			out := invoiceReportJSON{From: q.From.UTC(), To: q.To.UTC(), Currency: "GBP",
+				Invoices: make([]invoiceJSON, len(r.Lines)), Due: toInvoiceFiguresJSON(r.Due),
+				Paid: toInvoiceFiguresJSON(r.Paid), Total: toInvoiceFiguresJSON(r.Total)}
+			if q.SiteID != 0 {
+				out.SiteID = &q.SiteID
 			}
-			c.Header("Content-Disposition", `attachment; filename="`+invoiceCSVName(q)+`"`)
-			c.Data(http.StatusOK, csvContentType, buf.Bytes())
-			return
-		}
-		out := invoiceReportJSON{From: q.From.UTC(), To: q.To.UTC(), Currency: "GBP",
-			Invoices: make([]invoiceJSON, len(r.Lines)), Due: toInvoiceFiguresJSON(r.Due),
-			Paid: toInvoiceFiguresJSON(r.Paid), Total: toInvoiceFiguresJSON(r.Total)}
-		if q.SiteID != 0 {
-			out.SiteID = &q.SiteID
-		}
-		for i, l := range r.Lines {
-			out.Invoices[i] = toInvoiceJSON(l)
-		}
-		c.JSON(http.StatusOK, out)
+			for i, l := range r.Lines {
+				out.Invoices[i] = toInvoiceJSON(l)
+			}
+			return out
+		})
 	}
 }
 

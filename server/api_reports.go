@@ -169,29 +169,37 @@ func (s *Server) apiRentReport(csvOnly bool) gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		if !csvOnly {
-			c.Header("Vary", "Accept")
-		}
-		if csvOnly || c.NegotiateFormat(gin.MIMEJSON, "text/csv") == "text/csv" {
-			var buf bytes.Buffer
-			if err := writeRentCSV(&buf, q.GroupBy, r); err != nil {
-				s.fail(c, err)
-				return
+		s.answerReport(c, csvOnly, rentCSVName(q), func(buf *bytes.Buffer) error { return writeRentCSV(buf, q.GroupBy, r) }, func() any {
+			out := rentReportJSON{From: q.From.UTC(), To: q.To.UTC(), GroupBy: q.GroupBy, Currency: "GBP",
+				Groups: make([]rentGroupJSON, len(r.Groups)), Total: toRentFiguresJSON(r.Total)}
+			if q.SiteID != 0 {
+				out.SiteID = &q.SiteID
 			}
-			c.Header("Content-Disposition", `attachment; filename="`+rentCSVName(q)+`"`)
-			c.Data(http.StatusOK, csvContentType, buf.Bytes())
+			for i, g := range r.Groups {
+				out.Groups[i] = rentGroupJSON{Key: g.Key, Label: g.Label, rentFiguresJSON: toRentFiguresJSON(g.RentFigures)}
+			}
+			return out
+		})
+	}
+}
+
+// answerReport answers with a report as CSV when the caller asks for the
+// .csv path (csvOnly) or prefers text/csv, and otherwise as JSON.
+func (s *Server) answerReport(c *gin.Context, csvOnly bool, csvName string, writeCSV func(*bytes.Buffer) error, asJSON func() any) {
+	if !csvOnly {
+		c.Header("Vary", "Accept")
+	}
+	if csvOnly || c.NegotiateFormat(gin.MIMEJSON, "text/csv") == "text/csv" {
+		var buf bytes.Buffer
+		if err := writeCSV(&buf); err != nil {
+			s.fail(c, err)
 			return
 		}
-		out := rentReportJSON{From: q.From.UTC(), To: q.To.UTC(), GroupBy: q.GroupBy, Currency: "GBP",
-			Groups: make([]rentGroupJSON, len(r.Groups)), Total: toRentFiguresJSON(r.Total)}
-		if q.SiteID != 0 {
-			out.SiteID = &q.SiteID
-		}
-		for i, g := range r.Groups {
-			out.Groups[i] = rentGroupJSON{Key: g.Key, Label: g.Label, rentFiguresJSON: toRentFiguresJSON(g.RentFigures)}
-		}
-		c.JSON(http.StatusOK, out)
+		c.Header("Content-Disposition", `attachment; filename="`+csvName+`"`)
+		c.Data(http.StatusOK, csvContentType, buf.Bytes())
+		return
 	}
+	c.JSON(http.StatusOK, asJSON())
 }
 
 // rentCSVColumns are the columns of a rent report as CSV after the first,
