@@ -107,6 +107,9 @@ func (s *Store) CheckoutPaid(ctx context.Context, eventID, sessionID, paymentInt
 		if err != nil {
 			return err
 		}
+		if len(bs) == 0 {
+			outcome = OutcomeIgnored // not a session of this service
+		}
 		for i := range bs {
 			got, err := s.settlePaid(tx, &bs[i], paymentIntentID, now, refund)
 			if err != nil {
