@@ -177,10 +177,14 @@ type eventBuilder struct {
 	slots [16]ical.Prop
 	n     int
 	text  ical.Prop // escapes TEXT values
+	// places keeps each LOCATION escaped once: a feed's events share a
+	// few places.
+	places map[string]string
 }
 
 func newEventBuilder() *eventBuilder {
-	return &eventBuilder{c: ical.NewComponent(ical.CompEvent), text: ical.Prop{Name: ical.PropSummary, Params: ical.Params{}}}
+	return &eventBuilder{c: ical.NewComponent(ical.CompEvent), text: ical.Prop{Name: ical.PropSummary, Params: ical.Params{}},
+		places: map[string]string{}}
 }
 
 func (b *eventBuilder) set(name, value string, params ical.Params) {
@@ -190,12 +194,16 @@ func (b *eventBuilder) set(name, value string, params ical.Params) {
 }
 
 func (b *eventBuilder) setText(name, text string) {
+	b.set(name, b.escape(text), nil)
+}
+
+// escape writes text as a TEXT value.
+func (b *eventBuilder) escape(text string) string {
 	if !strings.ContainsAny(text, "\\;,\n") {
-		b.set(name, text, nil) // nothing to escape
-		return
+		return text // nothing to escape
 	}
 	b.text.SetText(text)
-	b.set(name, b.text.Value, nil)
+	return b.text.Value
 }
 
 // check reports what would make an event invalid.
@@ -230,8 +238,15 @@ func (b *eventBuilder) build(e *Event) *ical.Component {
 	if d := Text(e.Description); d != "" {
 		b.setText(ical.PropDescription, d)
 	}
-	if l := Text(e.Location); l != "" {
-		b.setText(ical.PropLocation, l)
+	if e.Location != "" {
+		place, ok := b.places[e.Location]
+		if !ok {
+			place = b.escape(Text(e.Location))
+			b.places[e.Location] = place
+		}
+		if place != "" {
+			b.set(ical.PropLocation, place, nil)
+		}
 	}
 	if e.Latitude != nil && e.Longitude != nil {
 		b.set(ical.PropGeo, strconv.FormatFloat(*e.Latitude, 'f', 6, 64)+";"+strconv.FormatFloat(*e.Longitude, 'f', 6, 64), nil)
