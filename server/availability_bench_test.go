@@ -22,16 +22,9 @@ import (
 // day) and a closure in every site, through the whole handler. It runs on
 // SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set.
 func BenchmarkSearchAvailability(b *testing.B) {
-	dialects := []string{models.SQLite}
-	if os.Getenv("TEST_DATABASE_URL") != "" {
-		dialects = append(dialects, models.Postgres)
-	}
-	for _, dialect := range dialects {
+	for _, dialect := range benchDialects() {
 		b.Run(dialect, func(b *testing.B) {
-			store := modelstest.Store(b, dialect)
-			srv, err := newServer(Deps{Store: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-				Secret: strings.Repeat("s", 32), Clock: func() time.Time { return testClock }})
-			must(b, err)
+			srv, store := benchServer(b, dialect)
 			seedEstate(b, store, 10, 200, 500)
 			from := testClock.AddDate(0, 0, 7)
 			path := fmt.Sprintf("/api/v1/availability?from=%s&to=%s&duration=60&per_page=100",
@@ -47,6 +40,25 @@ func BenchmarkSearchAvailability(b *testing.B) {
 			}
 		})
 	}
+}
+
+// benchDialects are the databases the benchmarks run on: SQLite, and
+// PostgreSQL too when TEST_DATABASE_URL is set.
+func benchDialects() []string {
+	if os.Getenv("TEST_DATABASE_URL") != "" {
+		return []string{models.SQLite, models.Postgres}
+	}
+	return []string{models.SQLite}
+}
+
+// benchServer is a server at testClock on a fresh database of the dialect.
+func benchServer(b *testing.B, dialect string) (*Server, *models.Store) {
+	b.Helper()
+	store := modelstest.Store(b, dialect)
+	srv, err := newServer(Deps{Store: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Secret: strings.Repeat("s", 32), Clock: func() time.Time { return testClock }})
+	must(b, err)
+	return srv, store
 }
 
 // seedEstate stores sites open all day every day, each with a day's

@@ -2,17 +2,12 @@ package server
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/common-room/commonroom/models"
-	"github.com/common-room/commonroom/models/modelstest"
 )
 
 // BenchmarkCalendarFeed is an organisation's private feed of 5,000
@@ -21,15 +16,8 @@ import (
 // client that has it (which reads no rows). It runs on SQLite, and on
 // PostgreSQL too when TEST_DATABASE_URL is set.
 func BenchmarkCalendarFeed(b *testing.B) {
-	dialects := []string{models.SQLite}
-	if os.Getenv("TEST_DATABASE_URL") != "" {
-		dialects = append(dialects, models.Postgres)
-	}
-	for _, dialect := range dialects {
-		store := modelstest.Store(b, dialect)
-		srv, err := newServer(Deps{Store: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-			Secret: strings.Repeat("s", 32), Clock: func() time.Time { return testClock }})
-		must(b, err)
+	for _, dialect := range benchDialects() {
+		srv, store := benchServer(b, dialect)
 		seedEstate(b, store, 10, 10, 500)
 		var org models.Organisation
 		must(b, store.DB.First(&org).Error)
