@@ -27,11 +27,13 @@ type Database struct {
 }
 
 // Each runs fn as a subtest once per dialect, each with its own freshly
-// migrated database.
+// migrated database. The dialects run side by side: nothing is shared
+// between them.
 func Each(t *testing.T, fn func(t *testing.T, db Database)) {
 	t.Helper()
 	for _, dialect := range []string{models.SQLite, models.Postgres} {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			fn(t, New(t, dialect))
 		})
 	}
