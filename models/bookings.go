@@ -256,7 +256,15 @@ func (t *spaceTx) InsertSeries(ns *booking.NewSeries) (int64, error) {
 // setState moves a booking to a new state, bumps its sequence and records
 // the event.
 func setState(tx *gorm.DB, b *Booking, to, action, reason string, by *int64, now time.Time) error {
-	ev := BookingEvent{BookingID: b.ID, Action: action, FromState: b.State, ToState: to, Reason: reason, ByUserID: by, At: Instant(now)}
+	return record(tx, b, BookingEvent{Action: action, ToState: to, Reason: reason, ByUserID: by, At: Instant(now)})
+}
+
+// record applies an event to a booking: its state becomes the event's (it
+// may stay as it is), its sequence rises, and the event joins its history.
+// A booking whose state changed meanwhile is a conflict.
+func record(tx *gorm.DB, b *Booking, ev BookingEvent) error {
+	ev.BookingID, ev.FromState = b.ID, b.State
+	to, now := ev.ToState, ev.At
 	res := tx.Model(&Booking{}).Where("id = ? AND state = ?", b.ID, b.State).
 		Updates(map[string]any{"state": to, "sequence": gorm.Expr("sequence + 1"), "updated_at": Instant(now)})
 	if res.Error != nil {

@@ -218,6 +218,39 @@ const feedRowsSQL = `SELECT bookings.id, bookings.series_id, bookings.state, boo
 	spaces.site_id, sites.name, sites.address_line1, sites.address_line2, sites.town, sites.postcode,
 	sites.latitude, sites.longitude, sites.updated_at` + feedFrom
 
+// readAt makes a hold that has lapsed by now read as expired at its
+// deadline, one change later, as setState would record it.
+func (e *FeedEntry) readAt(hold *time.Time, now time.Time) {
+	if e.State != booking.PendingPayment || hold == nil || hold.After(now) {
+		return
+	}
+	e.State = booking.Expired
+	e.Sequence++
+	if hold.After(e.UpdatedAt) {
+		e.UpdatedAt = hold.UTC()
+	}
+}
+
+// BookingFeedEntry is one booking, read with its space and organisation,
+// as a feed shows it at now; site is its space's site.
+func BookingFeedEntry(b *Booking, site *Site, now time.Time) FeedEntry {
+	e := FeedEntry{
+		BookingID: b.ID, SeriesID: b.SeriesID, State: b.State, Purpose: b.Purpose, Attendees: b.Attendees,
+		Notes: b.Notes, StartsAt: b.StartsAt.UTC(), EndsAt: b.EndsAt.UTC(), Sequence: b.Sequence, UpdatedAt: b.UpdatedAt.UTC(),
+		TotalPence: b.TotalPence, OrganisationID: b.OrganisationID, SpaceID: b.SpaceID, SiteID: site.ID, SiteName: site.Name,
+		AddressLine1: site.AddressLine1, AddressLine2: site.AddressLine2, Town: site.Town, Postcode: site.Postcode,
+		Latitude: site.Latitude, Longitude: site.Longitude,
+	}
+	if b.Organisation != nil {
+		e.OrganisationName = b.Organisation.Name
+	}
+	if b.Space != nil {
+		e.SpaceName = b.Space.Name
+	}
+	e.readAt(b.HoldExpiresAt, Instant(now))
+	return e
+}
+
 // maxExpect bounds the room CalendarFeed makes in advance.
 const maxExpect = 100_000
 
@@ -255,13 +288,7 @@ func (s *Store) CalendarFeed(ctx context.Context, scope FeedScope, w FeedWindow)
 			return FeedStamp{}, nil, err
 		}
 		e.StartsAt, e.EndsAt, e.UpdatedAt = e.StartsAt.UTC(), e.EndsAt.UTC(), e.UpdatedAt.UTC()
-		if e.State == booking.PendingPayment && hold != nil && !hold.After(now) {
-			e.State = booking.Expired
-			e.Sequence++
-			if hold.After(e.UpdatedAt) {
-				e.UpdatedAt = hold.UTC()
-			}
-		}
+		e.readAt(hold, now)
 		st.Count++
 		st.SequenceSum += int64(e.Sequence)
 		st.IDSum += e.BookingID

@@ -181,20 +181,10 @@ func (s *Store) stillFree(tx *gorm.DB, b *Booking, now time.Time) (bool, error) 
 	return len(clashes) == 0, nil
 }
 
-// moneyState records a money movement, moving the booking to state (which
-// may be the state it is in), and bumps its sequence.
+// moneyState records a money movement of pence, moving the booking to
+// state to (which may be the state it is in).
 func moneyState(tx *gorm.DB, b *Booking, to, action, reason string, pence int64, now time.Time) error {
-	ev := BookingEvent{BookingID: b.ID, Action: action, FromState: b.State, ToState: to, Reason: reason, AmountPence: pence, At: Instant(now)}
-	res := tx.Model(&Booking{}).Where("id = ? AND state = ?", b.ID, b.State).
-		Updates(map[string]any{"state": to, "sequence": gorm.Expr("sequence + 1"), "updated_at": Instant(now)})
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return booking.Conflict("The booking changed meanwhile; try again")
-	}
-	b.State = to
-	return tx.Create(&ev).Error
+	return record(tx, b, BookingEvent{Action: action, ToState: to, Reason: reason, AmountPence: pence, At: Instant(now)})
 }
 
 // refundBooking gives pence of a booking's payment back and records it.

@@ -3,8 +3,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -19,10 +17,7 @@ import (
 // look at dates before the fixed test clock.
 func (e *env) serveAt(now time.Time) {
 	e.t.Helper()
-	srv, err := newServer(Deps{Store: e.store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Secret: strings.Repeat("s", 32), Clock: func() time.Time { return now }})
-	must(e.t, err)
-	e.srv = srv
+	e.srv = e.atClock(now).srv
 }
 
 // storeBooking stores a booking row of orgA directly, in any state.

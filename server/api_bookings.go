@@ -405,7 +405,7 @@ func (s *Server) changeBooking(ctx context.Context, who *principal, id int64, ac
 		return nil, err
 	}
 	var cr *models.CancelRefund
-	if action == booking.ActionCancel {
+	if action == booking.ActionCancel && b.PaidPence > b.RefundedPence {
 		if cr, err = s.cancelRefund(ctx, who, b.Space.SiteID); err != nil {
 			return nil, err
 		}

@@ -3,8 +3,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -66,14 +64,7 @@ func (e *env) countBookings() int64 {
 // over the same database and accounts.
 func (e *env) atClock(now time.Time) *env {
 	e.t.Helper()
-	srv, err := newServer(Deps{
-		Store: e.store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Secret: strings.Repeat("s", 32), Clock: func() time.Time { return now },
-	})
-	must(e.t, err)
-	other := *e
-	other.srv = srv
-	return &other
+	return e.withServer(func(d *Deps) { d.Clock = func() time.Time { return now } })
 }
 
 func TestBookingsAPI(t *testing.T) {

@@ -126,36 +126,23 @@ func (s *Server) startCheckout(ctx context.Context, who *principal, bookingID, s
 	return out, nil
 }
 
-func (s *Server) apiBookingCheckout() gin.HandlerFunc {
+// apiCheckout answers a Checkout Session for a booking, or with series for
+// every date of a series, that the caller can see.
+func (s *Server) apiCheckout(series bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ctx, who := c.Request.Context(), currentPrincipal(c)
 		id, err := pathID(c, "id")
-		if err == nil {
-			_, err = s.visibleBooking(ctx, who, id)
-		}
 		var out *checkoutJSON
-		if err == nil {
-			out, err = s.startCheckout(ctx, who, id, 0)
-		}
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		c.Header("Cache-Control", "no-store")
-		c.JSON(http.StatusCreated, out)
-	}
-}
-
-func (s *Server) apiSeriesCheckout() gin.HandlerFunc {
-	return func(c *gin.Context) {
-		ctx, who := c.Request.Context(), currentPrincipal(c)
-		id, err := pathID(c, "id")
-		if err == nil {
-			_, err = s.visibleSeries(ctx, who, id)
-		}
-		var out *checkoutJSON
-		if err == nil {
-			out, err = s.startCheckout(ctx, who, 0, id)
+		switch {
+		case err != nil:
+		case series:
+			if _, err = s.visibleSeries(ctx, who, id); err == nil {
+				out, err = s.startCheckout(ctx, who, 0, id)
+			}
+		default:
+			if _, err = s.visibleBooking(ctx, who, id); err == nil {
+				out, err = s.startCheckout(ctx, who, id, 0)
+			}
 		}
 		if err != nil {
 			s.fail(c, err)

@@ -87,7 +87,10 @@ func (s *Server) serveFeed(c *gin.Context, src *feedSource) {
 		s.fail(c, err)
 		return
 	}
-	if s.notModified(c, src, stamp, dayBegan) {
+	if etag, modified := feedValidators(src, stamp, dayBegan); notModified(c, etag, modified) {
+		feedHeaders(c, src, etag, modified)
+		c.Status(http.StatusNotModified)
+		c.Writer.WriteHeaderNow()
 		return
 	}
 	w.Expect = stamp.Count
@@ -100,7 +103,8 @@ func (s *Server) serveFeed(c *gin.Context, src *feedSource) {
 	for i := range entries {
 		feed.Events[i] = src.event(&entries[i])
 	}
-	s.feedHeaders(c, src, stamp, dayBegan)
+	etag, modified := feedValidators(src, stamp, dayBegan)
+	feedHeaders(c, src, etag, modified)
 	c.Header("Content-Type", calendar.ContentType)
 	c.Header("Content-Disposition", `inline; filename="`+src.key+`.ics"`)
 	c.Status(http.StatusOK)
@@ -114,32 +118,23 @@ func (s *Server) serveFeed(c *gin.Context, src *feedSource) {
 	}
 }
 
-// notModified answers 304 when the request's validators match the feed.
+// notModified reports whether the request's validators match the feed's.
 // If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2).
-func (s *Server) notModified(c *gin.Context, src *feedSource, stamp models.FeedStamp, dayBegan time.Time) bool {
-	etag, modified := feedValidators(src, stamp, dayBegan)
-	fresh := false
+func notModified(c *gin.Context, etag string, modified time.Time) bool {
 	if inm := c.GetHeader("If-None-Match"); inm != "" {
 		for _, tag := range strings.Split(inm, ",") {
-			tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
-			if tag == etag || tag == "*" {
-				fresh = true
+			if tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/"); tag == etag || tag == "*" {
+				return true
 			}
 		}
-	} else if ims, err := http.ParseTime(c.GetHeader("If-Modified-Since")); err == nil {
-		fresh = !modified.After(ims)
-	}
-	if !fresh {
 		return false
 	}
-	s.feedHeaders(c, src, stamp, dayBegan)
-	c.Status(http.StatusNotModified)
-	c.Writer.WriteHeaderNow()
-	return true
+	ims, err := http.ParseTime(c.GetHeader("If-Modified-Since"))
+	return err == nil && !modified.After(ims)
 }
 
-func (s *Server) feedHeaders(c *gin.Context, src *feedSource, stamp models.FeedStamp, dayBegan time.Time) {
-	etag, modified := feedValidators(src, stamp, dayBegan)
+// feedHeaders are the headers of a feed and of its 304.
+func feedHeaders(c *gin.Context, src *feedSource, etag string, modified time.Time) {
 	c.Header("ETag", etag)
 	c.Header("Last-Modified", modified.UTC().Format(http.TimeFormat))
 	scope := "public"
@@ -157,12 +152,7 @@ func (s *Server) feedHeaders(c *gin.Context, src *feedSource, stamp models.FeedS
 // its rows change, when what it is named after changes, and when the day
 // turns (the window moves), so each of those is in both.
 func feedValidators(src *feedSource, stamp models.FeedStamp, dayBegan time.Time) (string, time.Time) {
-	modified := dayBegan
-	for _, t := range []time.Time{stamp.LastModified, src.modified} {
-		if t.After(modified) {
-			modified = t
-		}
-	}
+	modified := latest(dayBegan, stamp.LastModified, src.modified)
 	h := sha256.New()
 	fmt.Fprintf(h, "%s|%s|%d|%d|%d|%d|%d|%d", feedFormat, src.key, dayBegan.Unix(), src.modified.Unix(),
 		stamp.Count, stamp.SequenceSum, stamp.IDSum, stamp.LastModified.Unix())

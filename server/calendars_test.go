@@ -499,11 +499,7 @@ func TestPrivateCalendarLinks(t *testing.T) {
 // withLogger is the env with a server of its own that logs to l.
 func (e *env) withLogger(l *slog.Logger) *env {
 	e.t.Helper()
-	srv, err := newServer(Deps{Store: e.store, Logger: l, Secret: strings.Repeat("s", 32), Clock: func() time.Time { return testClock }})
-	must(e.t, err)
-	other := *e
-	other.srv = srv
-	return &other
+	return e.withServer(func(d *Deps) { d.Logger = l })
 }
 
 // calendarRouteCases are the rows of the route × role table for the feeds

@@ -106,6 +106,23 @@ func newEnv(t *testing.T, db modelstest.Database) *env {
 	return e
 }
 
+// withServer is the env with a server of its own over the same database
+// and accounts: at testClock, logging nowhere and with the default
+// configuration, except as change says.
+func (e *env) withServer(change func(*Deps)) *env {
+	e.t.Helper()
+	cfg, err := LoadConfig(func(string) string { return "" })
+	must(e.t, err)
+	d := Deps{Config: cfg, Store: e.store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Secret: strings.Repeat("s", 32), Clock: func() time.Time { return testClock }}
+	change(&d)
+	srv, err := newServer(d)
+	must(e.t, err)
+	other := *e
+	other.srv = srv
+	return &other
+}
+
 // testPasswordHash is the argon2id hash of testPassword, made once.
 const testPassword = "correct horse battery"
 

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/common-room/commonroom/booking"
 	"github.com/common-room/commonroom/models"
 	"github.com/common-room/commonroom/server/calendar"
 	"github.com/gin-gonic/gin"
@@ -210,7 +209,7 @@ func (s *Server) bookingCalendarFile() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		e := feedEntryOf(b, site, s.now())
+		e := models.BookingFeedEntry(b, site, s.now())
 		// The organisation knows who booked; a site's manager reads it in
 		// the title, as in their feed.
 		ev := s.privateEvent(currentPrincipal(c).orgRole(b.OrganisationID) == "")(&e)
@@ -226,30 +225,4 @@ func (s *Server) bookingCalendarFile() gin.HandlerFunc {
 		c.Header("Cache-Control", "private, no-store")
 		c.Data(http.StatusOK, calendar.ContentType, body.Bytes())
 	}
-}
-
-// feedEntryOf is a booking as the feeds read it at now. A hold that has
-// lapsed reads as expired at its deadline, one change later, as
-// models.FeedWindow describes.
-func feedEntryOf(b *models.Booking, site *models.Site, now time.Time) models.FeedEntry {
-	e := models.FeedEntry{
-		BookingID: b.ID, SeriesID: b.SeriesID, State: stateAt(b, now), Purpose: b.Purpose, Attendees: b.Attendees,
-		Notes: b.Notes, StartsAt: b.StartsAt.UTC(), EndsAt: b.EndsAt.UTC(), Sequence: b.Sequence, UpdatedAt: b.UpdatedAt.UTC(),
-		TotalPence: b.TotalPence, OrganisationID: b.OrganisationID, SpaceID: b.SpaceID, SiteID: site.ID, SiteName: site.Name,
-		AddressLine1: site.AddressLine1, AddressLine2: site.AddressLine2, Town: site.Town, Postcode: site.Postcode,
-		Latitude: site.Latitude, Longitude: site.Longitude,
-	}
-	if b.Organisation != nil {
-		e.OrganisationName = b.Organisation.Name
-	}
-	if b.Space != nil {
-		e.SpaceName = b.Space.Name
-	}
-	if e.State == booking.Expired && b.State == booking.PendingPayment {
-		e.Sequence++
-		if b.HoldExpiresAt.After(e.UpdatedAt) {
-			e.UpdatedAt = b.HoldExpiresAt.UTC()
-		}
-	}
-	return e
 }

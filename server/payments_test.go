@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -27,15 +26,7 @@ import (
 // changes, over the same database and accounts.
 func (e *env) withConfig(fn func(*Config)) *env {
 	e.t.Helper()
-	cfg, err := LoadConfig(func(string) string { return "" })
-	must(e.t, err)
-	fn(&cfg)
-	srv, err := newServer(Deps{Config: cfg, Store: e.store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Secret: strings.Repeat("s", 32), Clock: func() time.Time { return testClock }})
-	must(e.t, err)
-	other := *e
-	other.srv = srv
-	return &other
+	return e.withServer(func(d *Deps) { fn(&d.Config) })
 }
 
 // cardPayments turns card payments on in a configuration.
@@ -161,18 +152,13 @@ const webhookSecret = "whsec_commonroom"
 func (e *env) stripeEnv(t *testing.T, now time.Time) (*env, *countingProvider) {
 	t.Helper()
 	url := paymentstest.URL(t)
-	cfg, err := LoadConfig(func(string) string { return "" })
-	must(t, err)
-	cfg.StripeSecretKey, cfg.StripeWebhookSecret, cfg.StripeAPIURL = paymentstest.SecretKey, webhookSecret, url
-	stripe := payments.NewStripe(cfg.StripeSecretKey, url, nil)
+	stripe := payments.NewStripe(paymentstest.SecretKey, url, nil)
 	stripe.Now = func() time.Time { return now }
 	counter := &countingProvider{inner: stripe}
-	srv, err := newServer(Deps{Config: cfg, Store: e.store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Secret: strings.Repeat("s", 32), Clock: func() time.Time { return now }, Payments: counter})
-	must(t, err)
-	other := *e
-	other.srv, other.t = srv, t
-	return &other, counter
+	return e.withTAt(t).withServer(func(d *Deps) {
+		d.Config.StripeSecretKey, d.Config.StripeWebhookSecret, d.Config.StripeAPIURL = paymentstest.SecretKey, webhookSecret, url
+		d.Clock, d.Payments = func() time.Time { return now }, counter
+	}), counter
 }
 
 // sessionOf is the Checkout Session a booking is being paid through.
@@ -566,15 +552,11 @@ func TestPaymentSecretsStayOutOfLogs(t *testing.T) {
 		e.verify(e.orgA)
 		e.chargeFor(e.spaceA, 2000)
 		const key, secret = "sk_test_leaky_secretvalue", "whsec_leakysecret"
-		cfg, err := LoadConfig(func(string) string { return "" })
-		must(t, err)
-		cfg.StripeSecretKey, cfg.StripeWebhookSecret, cfg.StripeAPIURL = key, secret, paymentstest.URL(t)
 		var logs bytes.Buffer
-		srv, err := newServer(Deps{Config: cfg, Store: e.store, Logger: slog.New(slog.NewJSONHandler(&logs, nil)),
-			Secret: strings.Repeat("s", 32), Clock: func() time.Time { return testClock }})
-		must(t, err)
-		s := *e
-		s.srv, s.t = srv, t
+		s := e.withTAt(t).withServer(func(d *Deps) {
+			d.Config.StripeSecretKey, d.Config.StripeWebhookSecret, d.Config.StripeAPIURL = key, secret, paymentstest.URL(t)
+			d.Logger = slog.New(slog.NewJSONHandler(&logs, nil))
+		})
 		b := s.book(asBooker, e.bookingBody("2026-12-01T10:00:00Z"))
 		r := s.send(http.MethodPost, fmt.Sprintf("/api/v1/bookings/%d/checkout", b.ID), asBooker, nil)
 		r.wantStatus(http.StatusBadGateway)

@@ -67,8 +67,8 @@ func (s *Server) routes(r *gin.Engine) {
 	user.POST("/series/:id/cancel", s.apiCancelSeries())
 	// Paying by card: a Checkout Session for a booking, or for every date
 	// of a series, still waiting for its payment.
-	user.POST("/bookings/:id/checkout", s.apiBookingCheckout())
-	user.POST("/series/:id/checkout", s.apiSeriesCheckout())
+	user.POST("/bookings/:id/checkout", s.apiCheckout(false))
+	user.POST("/series/:id/checkout", s.apiCheckout(true))
 	user.POST("/quotes", s.apiCreateQuote())
 	// An organisation's private calendar link: its admins see whether it is
 	// on, make a new one (the old one stops working) or turn it off.
