@@ -89,3 +89,10 @@ func (e *ConflictError) Unwrap() error { return ErrConflict }
 func Conflict(format string, args ...any) error {
 	return &ConflictError{Detail: fmt.Sprintf(format, args...)}
 }
+
+// Invalid is a validation error with one problem.
+func Invalid(field, format string, args ...any) error {
+	var p Problems
+	p.Add(field, format, args...)
+	return p.Err()
+}

@@ -2,6 +2,7 @@ package booking
 
 import (
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -37,6 +38,61 @@ var JoinModes = []Option{
 // JoinModeLabel is the label people see for a way of joining.
 func JoinModeLabel(m string) string { return labelOf(JoinModes, m) }
 
+// SessionAccess are the access facts a session can be searched by. A
+// session has one when its space and site together give it: step-free
+// access needs both to be step-free; an accessible toilet may be in either;
+// a hearing loop must be in the space itself; a Changing Places toilet and
+// parking are the site's.
+var SessionAccess = []Option{
+	{"step_free", "Step-free access"},
+	{"accessible_toilet", "Accessible toilet"},
+	{"changing_places", "Changing Places toilet"},
+	{"hearing_loop", "Hearing loop"},
+	{"parking", "Parking"},
+}
+
+// SessionAccessLabel is the label people see for an access fact.
+func SessionAccessLabel(a string) string { return labelOf(SessionAccess, a) }
+
+// ValidSessionAccess reports whether a is one of SessionAccess.
+func ValidSessionAccess(a string) bool { return validOption(SessionAccess, a) }
+
+// ValidSessionCategory reports whether c is one of SessionCategories.
+func ValidSessionCategory(c string) bool { return validOption(SessionCategories, c) }
+
+// ValidJoinMode reports whether m is one of JoinModes.
+func ValidJoinMode(m string) bool { return validOption(JoinModes, m) }
+
+// DayParts are the parts of the day a session can start in, London time,
+// each a bit of a mask.
+var DayParts = []Option{
+	{"morning", "Morning (before 12pm)"},
+	{"afternoon", "Afternoon (12pm to 5pm)"},
+	{"evening", "Evening (from 5pm)"},
+}
+
+// DayPartBit is the mask bit of a part of the day, or 0 for none.
+func DayPartBit(part string) int {
+	for i, o := range DayParts {
+		if o.Value == part {
+			return 1 << i
+		}
+	}
+	return 0
+}
+
+// DayPartOf is the mask bit of the part of the day a session starting at t
+// (any zone) starts in, London time.
+func DayPartOf(t time.Time) int {
+	switch h := t.In(London).Hour(); {
+	case h < 12:
+		return 1
+	case h < 17:
+		return 2
+	}
+	return 4
+}
+
 // Limits of a listing's text, in characters.
 const (
 	maxListingTitle       = 120
@@ -57,11 +113,14 @@ type Listing struct {
 	// CostPence is what attending costs each time; 0 is free.
 	CostPence int64
 	// CostNote adds to the cost, such as "pay what you can".
-	CostNote    string
-	Join        string
-	Contact     string // a public contact, optional
-	Languages   []string
-	AccessNotes string
+	CostNote string
+	Join     string
+	Contact  string // a public contact, optional
+	// ReferralContact is how link workers refer someone: shown to them
+	// only, never in public.
+	ReferralContact string
+	Languages       []string
+	AccessNotes     string
 }
 
 // Check reports every problem with a listing, field by field.
@@ -80,6 +139,7 @@ func (l Listing) Check() error {
 	text("who_for", l.WhoFor, maxListingShort, false, "")
 	text("cost_note", l.CostNote, maxListingShort, false, "")
 	text("contact", l.Contact, maxListingShort, false, "")
+	text("referral_contact", l.ReferralContact, maxListingShort, false, "")
 	text("access_notes", l.AccessNotes, maxListingShort, false, "")
 	switch {
 	case len(l.Categories) == 0:
@@ -102,8 +162,8 @@ func (l Listing) Check() error {
 	if !validOption(JoinModes, l.Join) {
 		p.Add("join", "Choose how to join: %s", strings.Join(Values(JoinModes), ", "))
 	}
-	if l.Join == "referral" && strings.TrimSpace(l.Contact) == "" {
-		p.Add("contact", "Give a contact for referrals")
+	if l.Join == "referral" && strings.TrimSpace(l.Contact) == "" && strings.TrimSpace(l.ReferralContact) == "" {
+		p.Add("contact", "Give a contact for referrals, in public or for link workers only")
 	}
 	if len(l.Languages) > maxListingLanguages {
 		p.Add("languages", "List at most %d languages", maxListingLanguages)

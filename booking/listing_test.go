@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 func validListing() Listing {
@@ -36,6 +37,7 @@ func TestListingCheck(t *testing.T) {
 		{"unknown way to join", func(l *Listing) { l.Join = "walk_in" }, "join"},
 		{"referral without contact", func(l *Listing) { l.Join = "referral" }, "contact"},
 		{"empty language", func(l *Listing) { l.Languages = []string{""} }, "languages"},
+		{"long referral contact", func(l *Listing) { l.ReferralContact = strings.Repeat("a", 301) }, "referral_contact"},
 		{"long access notes", func(l *Listing) { l.AccessNotes = strings.Repeat("a", 301) }, "access_notes"},
 	} {
 		l := validListing()
@@ -51,9 +53,36 @@ func TestListingCheck(t *testing.T) {
 	if err := l.Check(); err != nil {
 		t.Errorf("a referral listing with a contact: %v", err)
 	}
+	l.Contact, l.ReferralContact = "", "referrals@example.org"
+	if err := l.Check(); err != nil {
+		t.Errorf("a referral listing with a contact for link workers only: %v", err)
+	}
 	for _, c := range SessionCategories {
 		if strings.ContainsAny(c.Value, " /.-") || c.Label == "" {
 			t.Errorf("category %+v is not a plain slug with a label", c)
 		}
+	}
+}
+
+func TestDayParts(t *testing.T) {
+	for _, c := range []struct {
+		at   string
+		want string
+	}{
+		{"2026-12-01T11:59:00Z", "morning"}, // GMT: London is UTC
+		{"2026-12-01T12:00:00Z", "afternoon"},
+		{"2026-12-01T16:59:00Z", "afternoon"},
+		{"2026-12-01T17:00:00Z", "evening"},
+		{"2027-06-01T10:59:00Z", "morning"}, // BST: 11:59 in London
+		{"2027-06-01T11:00:00Z", "afternoon"},
+		{"2027-06-01T16:00:00Z", "evening"},
+	} {
+		at, _ := time.Parse(time.RFC3339, c.at)
+		if got, want := DayPartOf(at), DayPartBit(c.want); got != want || want == 0 {
+			t.Errorf("DayPartOf(%s) = %b, want %s (%b)", c.at, got, c.want, want)
+		}
+	}
+	if DayPartBit("night") != 0 {
+		t.Error("an unknown part of the day has a bit")
 	}
 }

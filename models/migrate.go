@@ -81,6 +81,7 @@ func migrations() []*gormigrate.Migration {
 		sqlMigration("0006_rent_policy"),
 		sqlMigration("0007_calendar_tokens"),
 		sqlMigration("0008_payments"),
+		sqlMigration("0009_listings"),
 	}
 }
 
