@@ -59,7 +59,7 @@ test: assets
 # timing.
 bench: assets
 	$(GO) test -run '^$$' -bench . -benchmem ./booking/ ./server/calendar/
-	$(GO) test -run '^$$' -bench 'CalendarFeed' -benchmem ./server/
+	$(GO) test -run '^$$' -bench 'CalendarFeed|SessionSearch' -benchmem ./server/
 	$(GO) run ./server/cmd/loadtest
 
 # go vet loads the embedded static files, so the assets must be in place.

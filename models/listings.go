@@ -462,7 +462,9 @@ func (s *Store) SearchListings(ctx context.Context, q ListingQuery) ([]ListingVi
 	var args []any
 	for _, w := range q.Words {
 		like := "%" + likeEscaper.Replace(w) + "%"
-		where = append(where, `(listings.search_text LIKE ? ESCAPE '\' OR LOWER(sites.name) LIKE ? ESCAPE '\' OR LOWER(sites.town) LIKE ? ESCAPE '\')`)
+		// The sites named so are found once, not joined row by row.
+		where = append(where, `(listings.search_text LIKE ? ESCAPE '\'
+			OR listings.site_id IN (SELECT id FROM sites WHERE LOWER(name) LIKE ? ESCAPE '\' OR LOWER(town) LIKE ? ESCAPE '\'))`)
 		args = append(args, like, like, like)
 	}
 	if q.Category != "" {
@@ -515,13 +517,13 @@ func (s *Store) SearchListings(ctx context.Context, q ListingQuery) ([]ListingVi
 	if len(where) > 0 {
 		cond = strings.Join(where, " AND ")
 	}
-	sql := `SELECT id, title, latitude, longitude, next_start FROM (
-		SELECT listings.id, listings.title, sites.latitude, sites.longitude, ` + nextDateSQL + ` AS next_start
+	// The next date is worked out only for the listings the filters keep,
+	// once each; those without one are skipped as they are read.
+	sql := `SELECT listings.id, listings.title, sites.latitude, sites.longitude, ` + nextDateSQL + ` AS next_start
 		FROM listings
 		JOIN spaces ON spaces.id = listings.space_id
 		JOIN sites ON sites.id = listings.site_id
-		WHERE ` + cond + `) found
-		WHERE next_start IS NOT NULL`
+		WHERE ` + cond
 	args = append([]any{from, Instant(to), from, Instant(to)}, args...)
 	rows, err := s.DB.WithContext(ctx).Raw(sql, args...).Rows()
 	if err != nil {
@@ -545,6 +547,8 @@ func (s *Store) SearchListings(ctx context.Context, q ListingQuery) ([]ListingVi
 		}
 		if h.next, err = aggregateTime(next); err != nil {
 			return nil, 0, err
+		} else if h.next.IsZero() {
+			continue
 		}
 		if q.Near != nil && lat != nil && lon != nil {
 			d := DistanceKm(*q.Near, Point{*lat, *lon})

@@ -33,6 +33,10 @@ type Config struct {
 	StripeWebhookSecret string        // STRIPE_WEBHOOK_SECRET
 	StripeAPIURL        string        // STRIPE_API_URL; empty is Stripe's own
 	PaymentHold         time.Duration // PAYMENT_HOLD_MINUTES
+	// Postcode search in the groups directory: off without a URL.
+	GeocoderURL       string        // GEOCODER_URL
+	GeocoderTimeout   time.Duration // GEOCODER_TIMEOUT
+	GeocoderCacheSize int           // GEOCODER_CACHE_SIZE
 }
 
 // Stripe Checkout Sessions expire 30 minutes to 24 hours after they are
@@ -40,6 +44,14 @@ type Config struct {
 const (
 	minPaymentHoldMinutes = 30
 	maxPaymentHoldMinutes = 24 * 60
+)
+
+// A postcode lookup happens while someone waits for a page; the cache is
+// held in memory, a few hundred bytes an entry.
+const (
+	minGeocoderTimeout   = 100 * time.Millisecond
+	maxGeocoderTimeout   = 30 * time.Second
+	maxGeocoderCacheSize = 1000000
 )
 
 // CardPayments reports whether bookings can be paid by card online.
@@ -151,6 +163,28 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			bad("PAYMENT_HOLD_MINUTES", "%q is not a whole number of minutes from %d to %d", v, minPaymentHoldMinutes, maxPaymentHoldMinutes)
 		}
 		c.PaymentHold = time.Duration(n) * time.Minute
+	}
+	c.GeocoderURL = strings.TrimRight(get("GEOCODER_URL", ""), "/")
+	if v := c.GeocoderURL; v != "" {
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			bad("GEOCODER_URL", "%q is not an http or https URL like https://api.postcodes.io", v)
+		}
+	}
+	c.GeocoderTimeout = 2 * time.Second
+	if v := get("GEOCODER_TIMEOUT", ""); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < minGeocoderTimeout || d > maxGeocoderTimeout {
+			bad("GEOCODER_TIMEOUT", "%q is not a duration from %v to %v", v, minGeocoderTimeout, maxGeocoderTimeout)
+		}
+		c.GeocoderTimeout = d
+	}
+	c.GeocoderCacheSize = 10000
+	if v := get("GEOCODER_CACHE_SIZE", ""); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > maxGeocoderCacheSize {
+			bad("GEOCODER_CACHE_SIZE", "%q is not a whole number from 0 to %d", v, maxGeocoderCacheSize)
+		}
+		c.GeocoderCacheSize = n
 	}
 	if len(c.ServiceName) > 60 {
 		bad("SERVICE_NAME", "must be at most 60 characters")

@@ -46,6 +46,9 @@ func TestLoadConfigNamesTheBadVariable(t *testing.T) {
 		"STRIPE_WEBHOOK_SECRET": "not-a-secret",
 		"STRIPE_API_URL":        "localhost:12111",
 		"PAYMENT_HOLD_MINUTES":  "10",
+		"GEOCODER_URL":          "api.postcodes.io",
+		"GEOCODER_TIMEOUT":      "50ms",
+		"GEOCODER_CACHE_SIZE":   "-1",
 	}
 	for name, value := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -86,5 +89,43 @@ func TestLoadConfigPayments(t *testing.T) {
 	_, err = LoadConfig(envOf(map[string]string{"STRIPE_SECRET_KEY": "pk_live_secretvalue", "STRIPE_WEBHOOK_SECRET": "whsec_x"}))
 	if err == nil || strings.Contains(err.Error(), "secretvalue") {
 		t.Errorf("a publishable key: %v", err)
+	}
+}
+
+func TestLoadConfigGeocoder(t *testing.T) {
+	c, err := LoadConfig(envOf(nil))
+	if err != nil || c.GeocoderURL != "" || c.GeocoderTimeout != 2*time.Second || c.GeocoderCacheSize != 10000 {
+		t.Fatalf("defaults: url %q, timeout %v, cache %d, err %v", c.GeocoderURL, c.GeocoderTimeout, c.GeocoderCacheSize, err)
+	}
+	c, err = LoadConfig(envOf(map[string]string{"GEOCODER_URL": "https://api.postcodes.io/",
+		"GEOCODER_TIMEOUT": "500ms", "GEOCODER_CACHE_SIZE": "0"}))
+	if err != nil || c.GeocoderURL != "https://api.postcodes.io" || c.GeocoderTimeout != 500*time.Millisecond || c.GeocoderCacheSize != 0 {
+		t.Fatalf("set: url %q, timeout %v, cache %d, err %v", c.GeocoderURL, c.GeocoderTimeout, c.GeocoderCacheSize, err)
+	}
+	tests := []struct {
+		name, value string
+		ok          bool
+	}{
+		{"GEOCODER_URL", "http://127.0.0.1:8000/postcodes-io", true},
+		{"GEOCODER_URL", "ftp://api.postcodes.io", false},
+		{"GEOCODER_URL", "/postcodes", false},
+		{"GEOCODER_URL", "https://api.postcodes.io?key=1", false},
+		{"GEOCODER_TIMEOUT", "100ms", true},
+		{"GEOCODER_TIMEOUT", "30s", true},
+		{"GEOCODER_TIMEOUT", "99ms", false},
+		{"GEOCODER_TIMEOUT", "31s", false},
+		{"GEOCODER_TIMEOUT", "2", false},
+		{"GEOCODER_CACHE_SIZE", "1000000", true},
+		{"GEOCODER_CACHE_SIZE", "1000001", false},
+		{"GEOCODER_CACHE_SIZE", "1.5", false},
+	}
+	for _, tt := range tests {
+		_, err := LoadConfig(envOf(map[string]string{tt.name: tt.value}))
+		if tt.ok && err != nil {
+			t.Errorf("%s=%q: %v", tt.name, tt.value, err)
+		}
+		if !tt.ok && (err == nil || !strings.HasPrefix(err.Error(), tt.name+":")) {
+			t.Errorf("%s=%q: error %v, want one naming the variable", tt.name, tt.value, err)
+		}
 	}
 }

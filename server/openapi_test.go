@@ -350,6 +350,9 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		"setSiteRentPolicy":   siteRentPolicyInput{},
 		// Invoices.
 		"markInvoicePaid": invoicePaidInput{},
+		// Sessions.
+		"publishSession": sessionInput{},
+		"updateSession":  sessionInput{},
 	}
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
@@ -425,6 +428,10 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		"CalendarLinkStatus": calendarLinkStatusJSON{},
 		"Payment":            paymentJSON{},
 		"Checkout":           checkoutJSON{},
+		// Sessions.
+		"Session":     sessionJSON{},
+		"SessionDate": sessionDateJSON{},
+		"SessionList": listJSON[sessionJSON]{},
 	} {
 		compareSchema(t, name, doc.Components.Schemas[name], reflect.TypeOf(out), true)
 	}

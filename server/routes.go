@@ -34,6 +34,9 @@ func (s *Server) routes(r *gin.Engine) {
 	api.GET("/availability", s.apiSearchAvailability())
 	api.GET("/closures", s.apiListClosures())
 	api.GET("/closures/:id", s.apiGetClosure())
+	// Published sessions: where groups meet, for anyone to find.
+	api.GET("/sessions", s.apiSearchSessions())
+	api.GET("/sessions/:id", s.apiGetSession())
 	api.POST("/auth/register", s.apiRegister())
 	api.POST("/auth/login", s.apiLogin())
 	api.POST("/auth/logout", s.apiLogout())
@@ -70,6 +73,12 @@ func (s *Server) routes(r *gin.Engine) {
 	user.POST("/bookings/:id/checkout", s.apiCheckout(false))
 	user.POST("/series/:id/checkout", s.apiCheckout(true))
 	user.POST("/quotes", s.apiCreateQuote())
+	// A group's members publish its confirmed bookings and series as
+	// sessions and change them; they and the site's estates managers take
+	// them down.
+	user.POST("/sessions", s.apiCreateSession())
+	user.PATCH("/sessions/:id", s.apiUpdateSession())
+	user.DELETE("/sessions/:id", s.apiDeleteSession())
 	// An organisation's private calendar link: its admins see whether it is
 	// on, make a new one (the old one stops working) or turn it off.
 	user.GET("/organisations/:id/calendar-token", s.apiCalendarLinkStatus(orgCalendarOwner))

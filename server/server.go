@@ -10,6 +10,7 @@ import (
 
 	"github.com/common-room/commonroom/booking"
 	"github.com/common-room/commonroom/models"
+	"github.com/common-room/commonroom/server/geocode"
 	"github.com/common-room/commonroom/server/payments"
 	"github.com/gin-gonic/gin"
 )
@@ -27,6 +28,9 @@ type Deps struct {
 	// Payments takes card payments; nil builds Stripe's from the
 	// configuration, and leaves card payments off without a key.
 	Payments payments.Provider
+	// Geocoder looks up postcodes; nil builds one from the configuration,
+	// and leaves postcode search off without GEOCODER_URL.
+	Geocoder geocode.Geocoder
 }
 
 // Server holds the dependencies every handler shares. It keeps no state of
@@ -47,6 +51,8 @@ type Server struct {
 	bookings *booking.Service
 	// payments takes card payments; nil when they are off.
 	payments payments.Provider
+	// geocoder finds where postcodes are; nil when postcode search is off.
+	geocoder geocode.Geocoder
 }
 
 // NewServer builds the HTTP handler with every route of the product.
@@ -97,6 +103,12 @@ func newServer(d Deps) (*Server, error) {
 		stripe := payments.NewStripe(s.cfg.StripeSecretKey, s.cfg.StripeAPIURL, nil)
 		stripe.Now = s.now
 		s.payments = stripe
+	}
+	switch {
+	case d.Geocoder != nil:
+		s.geocoder = d.Geocoder
+	case s.cfg.GeocoderURL != "":
+		s.geocoder = geocode.NewHTTP(s.cfg.GeocoderURL, s.cfg.GeocoderTimeout, s.cfg.GeocoderCacheSize)
 	}
 	var err error
 	if s.metrics, err = newMetrics(d.Store); err != nil {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/common-room/commonroom/booking"
 	"github.com/common-room/commonroom/models"
+	"github.com/common-room/commonroom/seeds"
 	"github.com/common-room/commonroom/server"
 )
 
@@ -33,7 +34,9 @@ type result struct {
 	bookPerSec   float64
 	bookLatency  []time.Duration
 	availLatency []time.Duration
-	pgbenchTPS   float64
+	// sessionLatency is a link worker's search of the sessions directory.
+	sessionLatency []time.Duration
+	pgbenchTPS     float64
 }
 
 // base is the first day of the seeded bookings: far enough ahead that no
@@ -119,6 +122,9 @@ func measure(ctx context.Context, o options, dialect string) (result, error) {
 			fmt.Fprintln(os.Stderr, "pgbench:", err)
 		}
 		r.pgbenchTPS = tps
+	}
+	if err := sessionsPhase(ctx, o, store, client, api, &r); err != nil {
+		return r, err
 	}
 	return r, nil
 }
@@ -337,6 +343,38 @@ func availabilityPhase(ctx context.Context, o options, c *http.Client, api strin
 	return nil
 }
 
+// sessionsPhase publishes 5,000 sessions at 200 more buildings, then
+// searches them for a word within 5 km of Stockport, one request after
+// another for the measured time.
+func sessionsPhase(ctx context.Context, o options, store *models.Store, c *http.Client, api string, r *result) error {
+	err := seeds.LoadSessions(ctx, store, seeds.SessionLoad{Sites: 200, Listings: 5000, Dates: 12, First: time.Now().AddDate(0, 0, 1)})
+	if err != nil {
+		return fmt.Errorf("sessions: %w", err)
+	}
+	if store.Dialect == models.Postgres {
+		if err := store.DB.WithContext(ctx).Exec("ANALYZE").Error; err != nil {
+			return err
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Duration(o.seconds)*time.Second)
+	defer cancel()
+	target := api + "/sessions?" + url.Values{"q": {"walk"}, "near": {"53.4106,-2.1575"}, "within_km": {"5"}}.Encode()
+	for ctx.Err() == nil {
+		t0 := time.Now()
+		resp, err := c.Get(target)
+		if err != nil {
+			continue
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("GET /sessions: %s", resp.Status)
+		}
+		r.sessionLatency = append(r.sessionLatency, time.Since(t0))
+	}
+	return nil
+}
+
 func percentile(ds []time.Duration, p float64) time.Duration {
 	if len(ds) == 0 {
 		return 0
@@ -348,17 +386,20 @@ func percentile(ds []time.Duration, p float64) time.Duration {
 
 func printTable(w io.Writer, o options, rs []result) {
 	fmt.Fprintf(w, "\n%d spaces, %d seeded bookings, %d clients, %ds a phase\n\n", o.spaces, o.bookings, o.clients, o.seconds)
-	fmt.Fprintf(w, "%-9s %8s %10s %8s %8s %8s %8s %9s %9s %9s %9s\n",
-		"database", "seed", "bookings/s", "created", "409s", "errors", "p50", "p95", "avail p50", "avail p95", "pgbench")
+	fmt.Fprintf(w, "%-9s %8s %10s %8s %8s %8s %8s %9s %9s %9s %9s %9s %9s\n",
+		"database", "seed", "bookings/s", "created", "409s", "errors", "p50", "p95", "avail p50", "avail p95",
+		"sess p50", "sess p95", "pgbench")
 	for _, r := range rs {
 		bench := "-"
 		if r.pgbenchTPS > 0 {
 			bench = fmt.Sprintf("%.0f tps (%.2f)", r.pgbenchTPS, r.bookPerSec/r.pgbenchTPS)
 		}
-		fmt.Fprintf(w, "%-9s %8s %10.0f %8d %8d %8d %8s %9s %9s %9s %s\n", r.dialect,
+		fmt.Fprintf(w, "%-9s %8s %10.0f %8d %8d %8d %8s %9s %9s %9s %9s %9s %s\n", r.dialect,
 			r.seedTime.Round(100*time.Millisecond), r.bookPerSec, r.created, r.conflicts, r.failures,
 			percentile(r.bookLatency, .5).Round(100*time.Microsecond), percentile(r.bookLatency, .95).Round(100*time.Microsecond),
-			percentile(r.availLatency, .5).Round(100*time.Microsecond), percentile(r.availLatency, .95).Round(100*time.Microsecond), bench)
+			percentile(r.availLatency, .5).Round(100*time.Microsecond), percentile(r.availLatency, .95).Round(100*time.Microsecond),
+			percentile(r.sessionLatency, .5).Round(100*time.Microsecond), percentile(r.sessionLatency, .95).Round(100*time.Microsecond), bench)
 	}
-	fmt.Fprintln(w, "\npgbench: raw SQL of the booking transaction on the same database; in brackets, the server's bookings/s over it.")
+	fmt.Fprintln(w, "\nsess: searching 5,000 sessions at 200 buildings for a word within 5 km.")
+	fmt.Fprintln(w, "pgbench: raw SQL of the booking transaction on the same database; in brackets, the server's bookings/s over it.")
 }
