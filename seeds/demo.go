@@ -1,8 +1,9 @@
 // Package seeds loads demo data: six NHS buildings in Stockport with about
-// thirty spaces, ten organisations that book them, one account for each
-// role, rent policies for the estate and two of its sites, and a few
-// bookings priced under them and a closure in the weeks ahead, so that a
-// fresh install can be tried at once.
+// thirty spaces, some twenty-five organisations that book them, one account
+// for each role, rent policies for the estate and two of its sites, a few
+// bookings priced under them and a closure in the weeks ahead, and two
+// dozen sessions the groups publish, so that a fresh install can be tried
+// at once.
 package seeds
 
 import (
@@ -33,7 +34,7 @@ type SignIn struct {
 // when the demo data gains rows that older demo databases should receive.
 const (
 	markerKey   = "demo_data_version"
-	demoVersion = "4"
+	demoVersion = "5"
 )
 
 // LoadDemo loads the demo data if it is not already there and returns the
@@ -111,7 +112,7 @@ func (l *loader) run() error {
 	if err != nil || !claimed {
 		return err
 	}
-	steps := []func() error{l.loadUsers, l.loadSites, l.loadOrganisations, l.loadManagers, l.loadMemberships, l.loadRentPolicies, l.loadBookings}
+	steps := []func() error{l.loadUsers, l.loadSites, l.loadOrganisations, l.loadManagers, l.loadMemberships, l.loadRentPolicies, l.loadBookings, l.loadSessions}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err

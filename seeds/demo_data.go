@@ -8,7 +8,8 @@ import (
 // The demo estate: six NHS buildings in Stockport, the groups that use them
 // and one account for each kind of person who signs in. Names, addresses and
 // registration numbers are made up; postcodes have the real format and
-// district, and phone numbers are in Ofcom's 0161 496 0xxx drama range.
+// district, and phone numbers are in Ofcom's drama ranges (0161 496 0xxx
+// and 01632 960xxx).
 
 // demoUser is an account; Manages lists the sites of an estates manager, and
 // Organisation and OrgRole the membership of an organisation member.
@@ -843,6 +844,28 @@ var demoSites = []demoSite{
 				},
 				Features: []string{"garden doors", "tea and coffee point", "whiteboard"},
 			},
+			{
+				Space: models.Space{
+					Name:               "Garden Workshop",
+					Kind:               "other",
+					Description:        "A timber workshop beside the tool store, with two workbenches, hand tools, a pillar drill and an electric heater. Used for mending garden tools and making planters, benches and bird boxes.",
+					Capacity:           10,
+					StepFree:           true,
+					AccessibleToilet:   true,
+					AccessNotes:        "A ramp to the door; stools at the benches. Accessible toilet in the clinic, 30 metres away.",
+					BookingUnit:        "hour",
+					GranularityMinutes: 60,
+					MinMinutes:         60,
+					MaxMinutes:         360,
+					NoticeHours:        24,
+					HorizonDays:        180,
+					BufferMinutes:      0,
+					ApprovalMode:       "auto",
+					RatePence:          1200,
+					Visibility:         "public",
+				},
+				Features: []string{"workbenches", "hand tools", "pillar drill", "heater", "tea and coffee point"},
+			},
 		},
 	},
 	{
@@ -1081,6 +1104,211 @@ var demoOrganisations = []demoOrganisation{
 			Description: "A qualified yoga teacher offering chair-based yoga for people with long-term conditions.",
 			Email:       "sam.okafor@mail.example",
 			Phone:       "07700 900123",
+		},
+	},
+	// The groups below publish the demo sessions (demo_sessions.go).
+	{
+		Organisation: models.Organisation{
+			Name:        "Breathe Easy Stockport",
+			Type:        "community_group",
+			Description: "A support group for people living with a lung condition and those who care for them: singing for breathing, talks and a monthly social.",
+			Email:       "breatheeasy.stockport@example.org",
+			Phone:       "01632 960214",
+		},
+		Decisions: []demoDecision{
+			{State: booking.Verified, Note: "Constitution and public liability insurance seen; affiliated to a national lung charity.", By: "estates@example.org", DaysAgo: 210},
+		},
+	},
+	{
+		Organisation: models.Organisation{
+			Name:        "Stockport Carers Network",
+			Type:        "registered_charity",
+			Description: "Support, information and time out for unpaid carers of all ages in Stockport, including young carers and carers of people living with dementia.",
+			Email:       "carers@example.org",
+			Phone:       "01632 960318",
+			Website:     "https://carers.example.org",
+		},
+		Identifiers: []models.OrganisationIdentifier{{Scheme: booking.SchemeCharityEW, Value: "1154672"}},
+		Decisions: []demoDecision{
+			{State: booking.Verified, Note: "Checked on the Charity Commission register; safeguarding policy for young carers seen.", By: "estates2@example.org", DaysAgo: 180},
+		},
+	},
+	{
+		Organisation: models.Organisation{
+			Name:        "Edgeley Advice Centre",
+			Type:        "registered_charity",
+			Description: "Free, confidential advice on benefits, debt, housing and energy bills, in person and by phone.",
+			Email:       "advice@example.org",
+			Phone:       "01632 960427",
+			Website:     "https://advice.example.org",
+		},
+		Identifiers: []models.OrganisationIdentifier{{Scheme: booking.SchemeCharityEW, Value: "1079823"}},
+		Decisions: []demoDecision{
+			{State: booking.Verified, Note: "Checked on the Charity Commission register; debt advice permission seen.", By: "estates@example.org", DaysAgo: 250},
+		},
+	},
+	{
+		Organisation: models.Organisation{
+			Name:        "Stockport Bereavement Circle",
+			Type:        "registered_charity",
+			Description: "Peer support for adults bereaved by any cause, from volunteers who have been bereaved themselves and are trained to listen.",
+			Email:       "circle@example.org",
+			Phone:       "01632 960531",
+		},
+		Identifiers: []models.OrganisationIdentifier{{Scheme: booking.SchemeCharityEW, Value: "1168390"}},
+		Decisions: []demoDecision{
+			{State: booking.Verified, Note: "Checked on the Charity Commission register; volunteer training and supervision arrangements seen.", By: "estates@example.org", DaysAgo: 110},
+		},
+	},
+	{
+		Organisation: models.Organisation{
+			Name:        "Reddish Vale Hospital League of Friends",
+			Type:        "registered_charity",
+			Description: "Volunteers who raise money for the hospital's patients and run exercise and social sessions in the day unit.",
+			Email:       "friends.reddishvale@example.org",
+			Phone:       "01632 960642",
+		},
+		Identifiers: []models.OrganisationIdentifier{{Scheme: booking.SchemeCharityEW, Value: "504117"}},
+		Decisions: []demoDecision{
+			{State: booking.Verified, Note: "Checked on the Charity Commission register; the instructor's qualification and insurance seen.", By: "estates@example.org", DaysAgo: 400},
+		},
+	},
+	{
+		Organisation: models.Organisation{
+			Name:        "Reddish Little Explorers",
+			Type:        "community_group",
+			Description: "A parent-run stay-and-play group for babies and children up to five and their grown-ups.",
+			Email:       "littleexplorers@example.org",
+			Phone:       "01632 960758",
+		},
+		Decisions: []demoDecision{
+			{State: booking.Verified, Note: "Constitution, safeguarding policy and public liability insurance seen.", By: "estates@example.org", DaysAgo: 30},
+		},
+	},
+	{
+		Organisation: models.Organisation{
+			Name:        "Offerton Knit and Natter",
+			Type:        "community_group",
+			Description: "A knitting and crochet group that has met in Offerton since 2012, and knits for the neonatal unit at Stepping Hill.",
+			Email:       "knitandnatter@example.org",
+			Phone:       "01632 960864",
+		},
+		Decisions: []demoDecision{
+			{State: booking.Verified, Note: "Constitution and a bank statement in the group's name seen.", By: "estates@example.org", DaysAgo: 80},
+		},
+	},
+	{
+		Organisation: models.Organisation{
+			Name:        "Stockport Young Creatives",
+			Type:        "community_interest_company",
+			Description: "Free art, animation and music projects for young people aged 11 to 18, led by working artists.",
+			Email:       "studio@example.org",
+			Phone:       "01632 960975",
+			Website:     "https://youngcreatives.example.org",
+		},
+		Identifiers: []models.OrganisationIdentifier{{Scheme: booking.SchemeCompany, Value: "14235871"}},
+		Decisions: []demoDecision{
+			{State: booking.Verified, Note: "Active CIC on Companies House; safeguarding policy and DBS checks for its artists seen.", By: "estates@example.org", DaysAgo: 40},
+		},
+	},
+	{
+		Organisation: models.Organisation{
+			Name:        "Stockport Walking for Health",
+			Type:        "community_group",
+			Description: "Short, free walks led by trained volunteers, for people who want to become a bit more active.",
+			Email:       "walks@example.org",
+			Phone:       "01632 960186",
+		},
+		Decisions: []demoDecision{
+			{State: booking.Verified, Note: "Constitution and the walking scheme's insurance certificate seen.", By: "estates@example.org", DaysAgo: 150},
+		},
+	},
+	{
+		Organisation: models.Organisation{
+			Name:        "Heaton Moor Age Well",
+			Type:        "community_group",
+			Description: "Volunteers in Heaton Moor and Heaton Chapel running coffee mornings, phone befriending and lifts for older people.",
+			Email:       "agewell.heatonmoor@example.org",
+			Phone:       "01632 960297",
+		},
+		Decisions: []demoDecision{
+			{State: booking.Verified, Note: "Constitution, volunteer drivers' checks and insurance seen.", By: "estates2@example.org", DaysAgo: 60},
+		},
+	},
+	{
+		Organisation: models.Organisation{
+			Name:        "Stockport Welcome Network",
+			Type:        "registered_charity",
+			Description: "Welcomes refugees, asylum seekers and other new arrivals to Stockport with English conversation, friendship and help finding services.",
+			Email:       "welcome@example.org",
+			Phone:       "01632 960419",
+		},
+		Identifiers: []models.OrganisationIdentifier{{Scheme: booking.SchemeCharityEW, Value: "1176112"}},
+		Decisions: []demoDecision{
+			{State: booking.Verified, Note: "Checked on the Charity Commission register; safeguarding policy seen.", By: "estates2@example.org", DaysAgo: 130},
+		},
+	},
+	{
+		Organisation: models.Organisation{
+			Name:        "Menopause Café Stockport",
+			Type:        "community_group",
+			Description: "Women who meet to talk openly about the perimenopause and menopause and share what has helped.",
+			Email:       "menopausecafe@example.org",
+			Phone:       "01632 960455",
+		},
+		Decisions: []demoDecision{
+			{State: booking.Verified, Note: "Constitution and public liability insurance seen.", By: "estates2@example.org", DaysAgo: 20},
+		},
+	},
+	{
+		Organisation: models.Organisation{
+			Name:        "Marple Tai Chi Club",
+			Type:        "community_group",
+			Description: "A not-for-profit tai chi and qigong club, with classes for every ability, seated ones included.",
+			Email:       "taichi.marple@example.org",
+			Phone:       "01632 960521",
+		},
+		Decisions: []demoDecision{
+			{State: booking.Verified, Note: "Constitution, the instructor's qualification and public liability insurance seen.", By: "estates2@example.org", DaysAgo: 70},
+		},
+	},
+	{
+		Organisation: models.Organisation{
+			Name:        "Strines Road Garden Volunteers",
+			Type:        "community_group",
+			Description: "Local volunteers who look after the therapy garden at Strines Road with the clinic's staff and grow fruit and vegetables on the shared plots.",
+			Email:       "volunteers.strinesroad@example.org",
+			Phone:       "01632 960580",
+		},
+		Decisions: []demoDecision{
+			{State: booking.Verified, Note: "Constitution seen; the group holds the garden's volunteer agreement with the trust.", By: "estates2@example.org", DaysAgo: 220},
+		},
+	},
+	{
+		Organisation: models.Organisation{
+			Name:        "Marple Men's Shed",
+			Type:        "registered_charity",
+			Description: "A community workshop where people make, mend and talk, shoulder to shoulder.",
+			Email:       "shed.marple@example.org",
+			Phone:       "01632 960632",
+		},
+		Identifiers: []models.OrganisationIdentifier{{Scheme: booking.SchemeCharityEW, Value: "1192457"}},
+		Decisions: []demoDecision{
+			{State: booking.Verified, Note: "Checked on the Charity Commission register; tool safety policy and insurance seen.", By: "estates2@example.org", DaysAgo: 95},
+		},
+	},
+	{
+		Organisation: models.Organisation{
+			Name:        "Stockport Baby Bank",
+			Type:        "registered_charity",
+			Description: "Passes on clothes, cots, prams and essentials for children under five to families referred by health visitors, midwives and support workers.",
+			Email:       "babybank@example.org",
+			Phone:       "01632 960743",
+			Website:     "https://babybank.example.org",
+		},
+		Identifiers: []models.OrganisationIdentifier{{Scheme: booking.SchemeCharityEW, Value: "1189264"}},
+		Decisions: []demoDecision{
+			{State: booking.Verified, Note: "Checked on the Charity Commission register; product safety checks seen.", By: "estates2@example.org", DaysAgo: 75},
 		},
 	},
 }

@@ -83,7 +83,7 @@ var demoPolicies = []demoPolicy{
 // loadRentPolicies saves each demo policy whose estate or site has never
 // saved one, so a policy someone has since changed is left as it is.
 func (l *loader) loadRentPolicies() error {
-	store := &models.Store{DB: l.tx, Dialect: l.dialect}
+	store := l.store()
 	for _, d := range demoPolicies {
 		var siteID int64
 		q := l.tx.Model(&models.RentPolicy{}).Where("site_id IS NULL")

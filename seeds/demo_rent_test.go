@@ -136,7 +136,7 @@ func TestDemoRentPoliciesReachOlderDemoDatabasesAndAreNotOverwritten(t *testing.
 		load(t, s)
 		want := counts(t, s)
 		// A database loaded before rent policies were part of the demo.
-		for _, table := range []string{"booking_events", "booking_charges", "bookings", "series", "closures", "rent_policies"} {
+		for _, table := range []string{"listing_categories", "listings", "booking_events", "booking_charges", "bookings", "series", "closures", "rent_policies"} {
 			if err := s.DB.Exec("DELETE FROM " + table).Error; err != nil {
 				t.Fatal(err)
 			}

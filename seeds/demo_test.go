@@ -26,7 +26,7 @@ var tables = []string{
 	"users", "sites", "site_managers", "spaces", "space_features", "organisations",
 	"organisation_identifiers", "memberships", "verification_events", "settings",
 	"opening_windows", "series", "bookings", "booking_events", "closures",
-	"rent_policies", "booking_charges",
+	"rent_policies", "booking_charges", "listings", "listing_categories",
 }
 
 func counts(t *testing.T, s *models.Store) map[string]int64 {
@@ -140,8 +140,8 @@ func TestLoadDemo(t *testing.T) {
 			if err := s.DB.Preload("Identifiers").Find(&orgs).Error; err != nil {
 				t.Fatal(err)
 			}
-			if len(orgs) != 10 {
-				t.Errorf("%d organisations, want 10", len(orgs))
+			if len(orgs) != 26 {
+				t.Errorf("%d organisations, want 26", len(orgs))
 			}
 			states := map[string]int{}
 			types := map[string]bool{}
@@ -288,7 +288,7 @@ func TestLoadDemoIsIdempotent(t *testing.T) {
 
 		t.Run("a missing space is added without duplicating its site", func(t *testing.T) {
 			var space models.Space
-			if err := s.DB.Where("name = ?", "Greenhouse").First(&space).Error; err != nil {
+			if err := s.DB.Where("name = ?", "Boardroom").First(&space).Error; err != nil {
 				t.Fatal(err)
 			}
 			if err := s.DB.Delete(&space).Error; err != nil {
@@ -421,7 +421,7 @@ func TestDemoBookingsReachOlderDemoDatabases(t *testing.T) {
 		load(t, s)
 		want := counts(t, s)
 		// A database loaded before bookings were part of the demo.
-		for _, table := range []string{"booking_events", "bookings", "series", "closures"} {
+		for _, table := range []string{"listing_categories", "listings", "booking_events", "bookings", "series", "closures"} {
 			if err := s.DB.Exec("DELETE FROM " + table).Error; err != nil {
 				t.Fatal(err)
 			}
