@@ -20,13 +20,19 @@ const (
 	FeedSite                             // a site's bookings in its public spaces (public feed)
 	FeedOrganisation                     // an organisation's bookings, every space (private feed)
 	FeedManager                          // every booking at the sites a user manages; an admin: every site (private feed)
+	FeedListing                          // one session listing's dates (public feed)
+	FeedCategory                         // the dates of every session listed in a category (public feed)
+	FeedSiteListings                     // the dates of every session listed at a site (public feed)
 )
 
-// FeedScope is the one space, site, organisation or manager a feed is for.
+// FeedScope is the one space, site, organisation, manager, listing or
+// category a feed is for.
 type FeedScope struct {
 	Kind FeedKind
-	ID   int64 // the space, site, organisation or user id
+	ID   int64 // the space, site, organisation, user or listing id
 	All  bool  // FeedManager for a platform admin: every site
+	// Category is FeedCategory's category, one of booking.SessionCategories.
+	Category string
 }
 
 // FeedWindow chooses the bookings a feed lists: those overlapping
@@ -34,7 +40,10 @@ type FeedScope struct {
 // cancelled, declined or expired is listed only if it changed (updated_at)
 // at or after CancelledSince, so subscribers see it go instead of losing it
 // silently. Now decides whether a pending_payment hold has lapsed
-// (hold_expires_at <= Now).
+// (hold_expires_at <= Now). The session feeds (FeedListing, FeedCategory,
+// FeedSiteListings) list only the confirmed dates of published listings
+// and those cancelled since CancelledSince: never a date still requested,
+// held for its payment, declined or expired.
 //
 // A lapsed hold reads as if it had been marked expired at its deadline,
 // which is what happens to it the next time anything touches it: state
@@ -69,45 +78,81 @@ type FeedEntry struct {
 
 	AddressLine1, AddressLine2, Town, Postcode string
 	Latitude, Longitude                        *float64
+
+	// ListingID and ListingTitle are the session listing the booking is
+	// published in, as itself or as a date of its series; nil and empty
+	// when it is not published.
+	ListingID    *int64
+	ListingTitle string
 }
 
 // FeedStamp fingerprints what a feed would list, from one aggregate query,
 // so a conditional request can be answered without reading every row.
 // Every change to a listed booking bumps its sequence; an edit of a listed
-// booking's space, site or organisation moves LastModified.
+// booking's space, site, organisation or listing moves LastModified; a
+// listing published or unpublished changes ListingIDSum.
 type FeedStamp struct {
 	Count       int64
 	SequenceSum int64
 	IDSum       int64
+	// ListingIDSum adds up the listing id of each listed booking that is
+	// published (ListingID), once per booking.
+	ListingIDSum int64
 	// LastModified is the latest updated_at among the listed bookings and
-	// their spaces, sites and organisations (zero when nothing is listed).
+	// their spaces, sites, organisations and listings (zero when nothing
+	// is listed).
 	LastModified time.Time
 }
 
 // publicVisibility is the visibility of the spaces public feeds show.
 const publicVisibility = "public"
 
-// feedFrom joins what a feed shows of a booking. The scope's condition
+// feedFrom joins what a feed shows of a booking, and the listing it is
+// published in: its own (own_listing) or its series' (series_listing),
+// each found through its partial unique index. The scope's condition
 // decides which index leads: bookings (space_id, starts_at…) for a space,
-// bookings (organisation_id, starts_at) for an organisation, and spaces
-// (site_id, …) then bookings (space_id, starts_at…) for sites.
+// bookings (organisation_id, starts_at) for an organisation, spaces
+// (site_id, …) then bookings (space_id, starts_at…) for sites, and for
+// the session feeds the listings chosen (by id, listing_categories
+// (category, …) or listings (site_id)), then their bookings by id and by
+// bookings (series_id, starts_at…).
 const feedFrom = `
 	FROM bookings
 	JOIN spaces ON spaces.id = bookings.space_id
 	JOIN sites ON sites.id = spaces.site_id
 	JOIN organisations ON organisations.id = bookings.organisation_id
+	LEFT JOIN listings own_listing ON own_listing.booking_id = bookings.id
+	LEFT JOIN listings series_listing ON series_listing.series_id = bookings.series_id
 	WHERE `
 
 // feedLapsed is true for a hold whose deadline has passed; its one
 // argument is the window's Now.
 const feedLapsed = `(bookings.state = '` + booking.PendingPayment + `' AND bookings.hold_expires_at <= ?)`
 
+// listedBookingsSQL are the ids of the bookings of the listings that
+// match a condition, given twice (with its arguments): the bookings
+// published on their own, and the dates of the series published.
+const listedBookingsSQL = `bookings.id IN (
+		SELECT listings.booking_id FROM listings WHERE listings.booking_id IS NOT NULL AND %[1]s
+		UNION ALL
+		SELECT dates.id FROM listings JOIN bookings dates ON dates.series_id = listings.series_id WHERE %[1]s)`
+
 // feedWhere is the condition that chooses a feed's bookings, with its
 // arguments.
 func feedWhere(scope FeedScope, w FeedWindow) (string, []any, error) {
 	var b strings.Builder
 	var args []any
+	listings := ""
 	switch scope.Kind {
+	case FeedListing:
+		listings = "listings.id = ?"
+		args = append(args, scope.ID, scope.ID)
+	case FeedCategory:
+		listings = "listings.id IN (SELECT listing_id FROM listing_categories WHERE category = ?)"
+		args = append(args, scope.Category, scope.Category)
+	case FeedSiteListings:
+		listings = "listings.site_id = ?"
+		args = append(args, scope.ID, scope.ID)
 	case FeedSpace:
 		b.WriteString("bookings.space_id = ? AND spaces.visibility = ?")
 		args = append(args, scope.ID, publicVisibility)
@@ -127,6 +172,9 @@ func feedWhere(scope FeedScope, w FeedWindow) (string, []any, error) {
 	default:
 		return "", nil, fmt.Errorf("calendar feed: no feed kind %d", scope.Kind)
 	}
+	if listings != "" {
+		fmt.Fprintf(&b, listedBookingsSQL, listings)
+	}
 	if !w.To.IsZero() {
 		b.WriteString(" AND bookings.starts_at < ?")
 		args = append(args, Instant(w.To))
@@ -135,9 +183,15 @@ func feedWhere(scope FeedScope, w FeedWindow) (string, []any, error) {
 		b.WriteString(" AND bookings.ends_at > ?")
 		args = append(args, Instant(w.From))
 	}
+	now, since := Instant(w.Now), Instant(w.CancelledSince)
+	if listings != "" {
+		// A session's dates: confirmed ones, and the recently cancelled.
+		b.WriteString(" AND (bookings.state = ? OR (bookings.state = ? AND bookings.updated_at >= ?))")
+		args = append(args, booking.Confirmed, booking.Cancelled, since)
+		return b.String(), args, nil
+	}
 	// Live bookings always; ended ones (a lapsed hold among them, by the
 	// later of its last change and its deadline) only when recent.
-	now, since := Instant(w.Now), Instant(w.CancelledSince)
 	b.WriteString(` AND (bookings.state IN ?
 		OR (bookings.state = ? AND (bookings.hold_expires_at IS NULL OR bookings.hold_expires_at > ?))
 		OR (bookings.state IN ? AND bookings.updated_at >= ?)
@@ -151,15 +205,18 @@ func feedWhere(scope FeedScope, w FeedWindow) (string, []any, error) {
 }
 
 // feedStampSQL sums what a feed lists. A lapsed hold counts as it reads
-// (see FeedWindow); the four latest changes are taken apart because
+// (see FeedWindow); a booking's listing is its own before its series'
+// (see CalendarFeed); the six latest changes are taken apart because
 // SQLite and PostgreSQL spell "the greatest of these" differently. Sums
 // are cast because PostgreSQL sums bigints as numeric.
 const feedStampSQL = `SELECT COUNT(*),
 	CAST(COALESCE(SUM(bookings.sequence + CASE WHEN ` + feedLapsed + ` THEN 1 ELSE 0 END), 0) AS BIGINT),
 	CAST(COALESCE(SUM(bookings.id), 0) AS BIGINT),
+	CAST(COALESCE(SUM(COALESCE(own_listing.id, series_listing.id)), 0) AS BIGINT),
 	MAX(CASE WHEN ` + feedLapsed + ` AND bookings.hold_expires_at > bookings.updated_at
 		THEN bookings.hold_expires_at ELSE bookings.updated_at END),
-	MAX(spaces.updated_at), MAX(sites.updated_at), MAX(organisations.updated_at)` + feedFrom
+	MAX(spaces.updated_at), MAX(sites.updated_at), MAX(organisations.updated_at),
+	MAX(own_listing.updated_at), MAX(series_listing.updated_at)` + feedFrom
 
 // CalendarStamp fingerprints what CalendarFeed would list for the scope and
 // window, in one aggregate query.
@@ -171,9 +228,10 @@ func (s *Store) CalendarStamp(ctx context.Context, scope FeedScope, w FeedWindow
 	now := Instant(w.Now)
 	args = append([]any{now, now}, args...)
 	var st FeedStamp
-	var latest [4]any
+	var latest [6]any
 	err = s.DB.WithContext(ctx).Raw(feedStampSQL+where, args...).Row().
-		Scan(&st.Count, &st.SequenceSum, &st.IDSum, &latest[0], &latest[1], &latest[2], &latest[3])
+		Scan(&st.Count, &st.SequenceSum, &st.IDSum, &st.ListingIDSum,
+			&latest[0], &latest[1], &latest[2], &latest[3], &latest[4], &latest[5])
 	if err != nil {
 		return FeedStamp{}, err
 	}
@@ -216,7 +274,9 @@ const feedRowsSQL = `SELECT bookings.id, bookings.series_id, bookings.state, boo
 	bookings.organisation_id, organisations.name, organisations.updated_at,
 	bookings.space_id, spaces.name, spaces.updated_at,
 	spaces.site_id, sites.name, sites.address_line1, sites.address_line2, sites.town, sites.postcode,
-	sites.latitude, sites.longitude, sites.updated_at` + feedFrom
+	sites.latitude, sites.longitude, sites.updated_at,
+	own_listing.id, own_listing.title, own_listing.updated_at,
+	series_listing.id, series_listing.title, series_listing.updated_at` + feedFrom
 
 // readAt makes a hold that has lapsed by now read as expired at its
 // deadline, one change later, as setState would record it.
@@ -251,6 +311,13 @@ func BookingFeedEntry(b *Booking, site *Site, now time.Time) FeedEntry {
 	return e
 }
 
+// feedListing is a listing a feed's row joins, all nil when there is none.
+type feedListing struct {
+	id      *int64
+	title   *string
+	changed *time.Time
+}
+
 // maxExpect bounds the room CalendarFeed makes in advance.
 const maxExpect = 100_000
 
@@ -271,24 +338,40 @@ func (s *Store) CalendarFeed(ctx context.Context, scope FeedScope, w FeedWindow)
 	var st FeedStamp
 	out := make([]FeedEntry, 0, min(max(w.Expect, 0), maxExpect))
 	// Rows scan straight into the slice, and the columns only the stamp
-	// needs into one set of variables, so a row allocates only its text.
+	// needs into one set of variables, so a row allocates only its text
+	// and its listing's.
 	var hold *time.Time
 	var orgChanged, spaceChanged, siteChanged time.Time
+	var own, ofSeries feedListing
 	for rows.Next() {
 		out = append(out, FeedEntry{})
 		e := &out[len(out)-1]
 		hold = nil
+		own, ofSeries = feedListing{}, feedListing{}
 		if err := rows.Scan(&e.BookingID, &e.SeriesID, &e.State, &e.Purpose,
 			&e.Attendees, &e.Notes, &e.StartsAt, &e.EndsAt, &e.Sequence,
 			&e.UpdatedAt, &hold, &e.TotalPence,
 			&e.OrganisationID, &e.OrganisationName, &orgChanged,
 			&e.SpaceID, &e.SpaceName, &spaceChanged,
 			&e.SiteID, &e.SiteName, &e.AddressLine1, &e.AddressLine2, &e.Town, &e.Postcode,
-			&e.Latitude, &e.Longitude, &siteChanged); err != nil {
+			&e.Latitude, &e.Longitude, &siteChanged,
+			&own.id, &own.title, &own.changed, &ofSeries.id, &ofSeries.title, &ofSeries.changed); err != nil {
 			return FeedStamp{}, nil, err
 		}
 		e.StartsAt, e.EndsAt, e.UpdatedAt = e.StartsAt.UTC(), e.EndsAt.UTC(), e.UpdatedAt.UTC()
 		e.readAt(hold, now)
+		for _, l := range [...]*feedListing{&own, &ofSeries} {
+			if l.id == nil {
+				continue
+			}
+			if e.ListingID == nil {
+				e.ListingID, e.ListingTitle = l.id, *l.title
+				st.ListingIDSum += *l.id
+			}
+			if l.changed.After(st.LastModified) {
+				st.LastModified = l.changed.UTC()
+			}
+		}
 		st.Count++
 		st.SequenceSum += int64(e.Sequence)
 		st.IDSum += e.BookingID
@@ -302,6 +385,35 @@ func (s *Store) CalendarFeed(ctx context.Context, scope FeedScope, w FeedWindow)
 		return FeedStamp{}, nil, err
 	}
 	return st, out, nil
+}
+
+// FeedListings reads the listings that entries are published in, with
+// their public facts, by id. One unpublished since the entries were read
+// is missing.
+func (s *Store) FeedListings(ctx context.Context, entries []FeedEntry) (map[int64]*ListingView, error) {
+	out := map[int64]*ListingView{}
+	var ids []int64
+	for _, e := range entries {
+		if e.ListingID == nil {
+			continue
+		}
+		if _, ok := out[*e.ListingID]; !ok {
+			out[*e.ListingID] = nil
+			ids = append(ids, *e.ListingID)
+		}
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	views, err := s.listingViews(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	clear(out)
+	for i := range views {
+		out[views[i].ID] = &views[i]
+	}
+	return out, nil
 }
 
 // CalendarToken opens one owner's private calendar feed. Only the hash of

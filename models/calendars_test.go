@@ -114,13 +114,16 @@ func (e *feedEstate) feed(scope models.FeedScope, w models.FeedWindow) (models.F
 	if st != alone {
 		e.t.Fatalf("CalendarFeed's stamp %+v, CalendarStamp's %+v", st, alone)
 	}
-	var ids, seqs int64
+	var ids, seqs, listings int64
 	for _, en := range entries {
 		ids += en.BookingID
 		seqs += int64(en.Sequence)
+		if en.ListingID != nil {
+			listings += *en.ListingID
+		}
 	}
-	if st.Count != int64(len(entries)) || st.IDSum != ids || st.SequenceSum != seqs {
-		e.t.Fatalf("stamp %+v does not sum %d entries (ids %d, sequences %d)", st, len(entries), ids, seqs)
+	if st.Count != int64(len(entries)) || st.IDSum != ids || st.SequenceSum != seqs || st.ListingIDSum != listings {
+		e.t.Fatalf("stamp %+v does not sum %d entries (ids %d, sequences %d, listings %d)", st, len(entries), ids, seqs, listings)
 	}
 	return st, entries
 }
@@ -552,5 +555,222 @@ func TestSetCalendarTokenRacesLeaveOneToken(t *testing.T) {
 				t.Fatalf("owner %+v keeps %+v, want one of %v", owner, rows, hashes)
 			}
 		}
+	})
+}
+
+// sessionFeedEstate adds to the listing estate, in and around the feed
+// window sessionWindow: the knitting series' other dates in every state (a
+// date cancelled since the cut-off and one cancelled before it, see
+// newListingEstate), the knitting group's unpublished booking in Room 1,
+// and the walking group's tai chi in the Hall, published.
+type sessionFeedEstate struct {
+	*listingEstate
+	private, taiChi int64
+	taiChiListing   *models.Listing
+}
+
+// sessionWindow is December and January, seen on 30 November, with dates
+// cancelled since 25 November.
+var sessionWindow = models.FeedWindow{
+	From:           mustTime("2026-12-01T00:00:00Z"),
+	To:             mustTime("2027-02-01T00:00:00Z"),
+	CancelledSince: mustTime("2026-11-25T00:00:00Z"),
+	Now:            mustTime("2026-11-30T12:00:00Z"),
+}
+
+func newSessionFeedEstate(t *testing.T, db modelstest.Database) *sessionFeedEstate {
+	t.Helper()
+	e := &sessionFeedEstate{listingEstate: newListingEstate(t, db)}
+	recently := mustTime("2026-11-26T08:00:00Z")
+	for i, change := range []map[string]any{
+		2: {"state": booking.Requested},
+		3: {"state": booking.PendingPayment, "hold_expires_at": mustTime("2026-12-10T00:00:00Z")},
+		4: {"state": booking.Declined, "updated_at": recently},
+		5: {"state": booking.Expired, "updated_at": recently},
+		6: {"state": booking.Cancelled, "updated_at": recently, "sequence": 1},
+	} {
+		if change != nil {
+			mustOK(t, e.store.DB.Model(&models.Booking{}).Where("id = ?", e.knitDates[i]).UpdateColumns(change).Error)
+		}
+	}
+	e.private = e.book(e.roomA, e.knit, "2026-12-02T10:00:00Z", "2026-12-02T11:00:00Z", booking.Confirmed)
+	e.taiChi = e.book(e.hallA, e.walk, "2026-12-03T14:00:00Z", "2026-12-03T15:00:00Z", booking.Confirmed)
+	e.taiChiListing = e.publish(&models.Listing{BookingID: &e.taiChi}, booking.Listing{
+		Title: "Tai chi for beginners", Description: "Slow movement for balance.",
+		Categories: []string{"physical_activity", "older_people"}, Join: "drop_in"})
+	return e
+}
+
+func TestCalendarSessionFeeds(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, db modelstest.Database) {
+		e := newSessionFeedEstate(t, db)
+		k := e.knitDates
+		tests := []struct {
+			name  string
+			scope models.FeedScope
+			want  []int64
+		}{
+			{"a listing lists its series' confirmed dates and the recently cancelled",
+				models.FeedScope{Kind: models.FeedListing, ID: e.knitListing.ID}, []int64{k[0], k[6], k[7]}},
+			{"a listing of one booking lists it", models.FeedScope{Kind: models.FeedListing, ID: e.walkListg.ID}, []int64{e.walkBooking}},
+			{"an unknown listing lists nothing", models.FeedScope{Kind: models.FeedListing, ID: 999999}, []int64{}},
+			{"a category lists its listings' dates", models.FeedScope{Kind: models.FeedCategory, Category: "peer_support"},
+				[]int64{k[0], k[6], k[7]}},
+			{"a category lists every group's listings in it",
+				models.FeedScope{Kind: models.FeedCategory, Category: "physical_activity"}, []int64{e.taiChi, e.walkBooking}},
+			{"a category with no listing lists nothing", models.FeedScope{Kind: models.FeedCategory, Category: "families"}, []int64{}},
+			{"a site lists its listings' dates and no unpublished booking",
+				models.FeedScope{Kind: models.FeedSiteListings, ID: e.siteA.ID}, []int64{k[0], e.taiChi, k[6], k[7]}},
+			{"another site lists its own", models.FeedScope{Kind: models.FeedSiteListings, ID: e.siteB.ID}, []int64{e.walkBooking}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				st, entries := e.feed(tt.scope, sessionWindow)
+				if got := entryIDs(entries); !slices.Equal(got, tt.want) {
+					t.Fatalf("listed %v, want %v", got, tt.want)
+				}
+				for _, en := range entries {
+					if en.State != booking.Confirmed && en.State != booking.Cancelled {
+						t.Errorf("booking %d is listed %s", en.BookingID, en.State)
+					}
+					if en.ListingID == nil || en.ListingTitle == "" {
+						t.Errorf("booking %d is listed without its listing", en.BookingID)
+					}
+				}
+				if len(tt.want) == 0 && st != (models.FeedStamp{}) {
+					t.Fatalf("an empty feed's stamp is %+v", st)
+				}
+			})
+		}
+
+		t.Run("a date cancelled before the cut-off is left out, one cancelled since stays", func(t *testing.T) {
+			later := sessionWindow
+			later.CancelledSince = mustTime("2026-11-27T00:00:00Z")
+			_, entries := e.feed(models.FeedScope{Kind: models.FeedListing, ID: e.knitListing.ID}, later)
+			if got, want := entryIDs(entries), []int64{k[0], k[7]}; !slices.Equal(got, want) {
+				t.Fatalf("listed %v, want %v", got, want)
+			}
+		})
+		t.Run("every feed names the listing a booking is published in", func(t *testing.T) {
+			knit := e.knitListing.ID
+			want := map[int64]*int64{k[0]: &knit, e.private: nil, k[2]: &knit, k[3]: &knit, k[4]: &knit, k[5]: &knit, k[6]: &knit, k[7]: &knit}
+			for _, scope := range []models.FeedScope{
+				{Kind: models.FeedSpace, ID: e.roomA.ID},
+				{Kind: models.FeedOrganisation, ID: e.knit.ID},
+				{Kind: models.FeedManager, ID: e.managerA.ID},
+			} {
+				_, entries := e.feed(scope, sessionWindow)
+				seen := 0
+				for _, en := range entries {
+					l, ok := want[en.BookingID]
+					if !ok {
+						continue
+					}
+					seen++
+					switch {
+					case l == nil && (en.ListingID != nil || en.ListingTitle != ""):
+						t.Errorf("feed %d: the unpublished booking reads listing %q", scope.Kind, en.ListingTitle)
+					case l != nil && (en.ListingID == nil || *en.ListingID != *l || en.ListingTitle != "Knit and natter"):
+						t.Errorf("feed %d: booking %d reads listing %v %q", scope.Kind, en.BookingID, en.ListingID, en.ListingTitle)
+					}
+				}
+				if seen != len(want) {
+					t.Errorf("feed %d lists %d of the %d bookings in Room 1", scope.Kind, seen, len(want))
+				}
+			}
+			_, entries := e.feed(models.FeedScope{Kind: models.FeedSite, ID: e.siteA.ID}, sessionWindow)
+			if i := slices.Index(entryIDs(entries), e.taiChi); i < 0 || entries[i].ListingTitle != "Tai chi for beginners" ||
+				entries[i].ListingID == nil || *entries[i].ListingID != e.taiChiListing.ID {
+				t.Errorf("the site feed does not name the tai chi: %v", entryIDs(entries))
+			}
+		})
+		t.Run("the listings of a feed's entries are read with their public facts", func(t *testing.T) {
+			_, entries := e.feed(models.FeedScope{Kind: models.FeedSiteListings, ID: e.siteA.ID}, sessionWindow)
+			views, err := e.store.FeedListings(context.Background(), entries)
+			mustOK(t, err)
+			if len(views) != 2 || views[e.knitListing.ID].Description != e.knitListing.Description ||
+				views[e.taiChiListing.ID].SiteName != e.siteA.Name || views[e.taiChiListing.ID].SpaceName != "Hall" {
+				t.Fatalf("views %v", views)
+			}
+			none, err := e.store.FeedListings(context.Background(), nil)
+			if err != nil || len(none) != 0 {
+				t.Fatalf("no entries: %v, %v", none, err)
+			}
+		})
+	})
+}
+
+func TestCalendarStampFollowsListings(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, db modelstest.Database) {
+		ctx := context.Background()
+		e := newSessionFeedEstate(t, db)
+		scopes := []models.FeedScope{
+			{Kind: models.FeedListing, ID: e.knitListing.ID},
+			{Kind: models.FeedCategory, Category: "peer_support"},
+			{Kind: models.FeedSiteListings, ID: e.siteA.ID},
+			{Kind: models.FeedSpace, ID: e.roomA.ID},
+			{Kind: models.FeedSite, ID: e.siteA.ID},
+		}
+		stamps := func() []models.FeedStamp {
+			out := make([]models.FeedStamp, len(scopes))
+			for i, sc := range scopes {
+				out[i], _ = e.feed(sc, sessionWindow)
+			}
+			return out
+		}
+		last := stamps()
+		changed := func(t *testing.T, what string, which ...int) {
+			t.Helper()
+			now := stamps()
+			for _, i := range which {
+				if now[i] == last[i] {
+					t.Errorf("%s: feed kind %d kept its stamp %+v", what, scopes[i].Kind, now[i])
+				}
+			}
+			last = now
+		}
+
+		t.Run("an edit of the listing", func(t *testing.T) {
+			edited := mustTime("2026-11-29T09:00:00Z")
+			p := e.knitListing.Published()
+			p.Description = "Bring a project; tea, biscuits and a natter."
+			e.knitListing.Publish(p)
+			mustOK(t, e.store.UpdateListing(ctx, e.knitListing, edited))
+			changed(t, "an edit", 0, 1, 2, 3, 4)
+			for i := range scopes {
+				if !last[i].LastModified.Equal(edited) {
+					t.Errorf("feed kind %d last modified %v, want the edit at %v", scopes[i].Kind, last[i].LastModified, edited)
+				}
+			}
+		})
+		t.Run("another listing's edit leaves a listing's feed alone", func(t *testing.T) {
+			mustOK(t, e.store.UpdateListing(ctx, e.walkListg, mustTime("2026-11-29T10:00:00Z")))
+			before := last[0]
+			changed(t, "the walk's edit")
+			if last[0] != before {
+				t.Errorf("the knitting feed's stamp went from %+v to %+v", before, last[0])
+			}
+		})
+		t.Run("unpublishing", func(t *testing.T) {
+			mustOK(t, e.store.DeleteListing(ctx, e.knitListing.ID))
+			changed(t, "unpublishing", 0, 1, 2, 3, 4)
+			if last[0] != (models.FeedStamp{}) || last[1] != (models.FeedStamp{}) {
+				t.Errorf("an unpublished listing's feeds stamp %+v and %+v", last[0], last[1])
+			}
+			_, entries := e.feed(scopes[3], sessionWindow)
+			for _, en := range entries {
+				if en.ListingID != nil {
+					t.Errorf("booking %d still reads listing %d", en.BookingID, *en.ListingID)
+				}
+			}
+		})
+		t.Run("publishing again", func(t *testing.T) {
+			again := e.publish(&models.Listing{SeriesID: &e.knitSeries}, e.knitListing.Published())
+			scopes[0].ID = again.ID
+			changed(t, "publishing", 0, 1, 2, 3, 4)
+			if last[3].ListingIDSum == 0 || last[3].ListingIDSum%again.ID != 0 {
+				t.Errorf("the space's stamp sums listings to %d, want multiples of %d", last[3].ListingIDSum, again.ID)
+			}
+		})
 	})
 }

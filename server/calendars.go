@@ -18,8 +18,10 @@ import (
 )
 
 // Calendar feeds: public ones for a space or a site, which show bookings as
-// "Booked" and never who booked; private ones behind a token for an
-// organisation's bookings and for an estates manager's sites.
+// "Booked" (or as the session a group published) and never who booked;
+// public ones of published sessions, for one listing, a category or a
+// site, which show what the group published; private ones behind a token
+// for an organisation's bookings and for an estates manager's sites.
 const (
 	// feedDaysBack and feedMonthsAhead bound the occurrences a feed lists.
 	feedDaysBack    = 30
@@ -28,7 +30,7 @@ const (
 	feedMaxAge = 5 * time.Minute
 	// feedFormat changes whenever what a feed shows for the same rows
 	// changes, so that no client keeps an old rendering by its ETag.
-	feedFormat = "1"
+	feedFormat = "2"
 	// calendarTokenBytes is the size of a private feed's secret: 256 bits.
 	calendarTokenBytes = 32
 )
@@ -64,6 +66,9 @@ type feedSource struct {
 	page     string
 	private  bool
 	event    func(e *models.FeedEntry) calendar.Event
+	// sessions shows each booking as the session it is published as, with
+	// what its listing says (sessionEvent) instead of event.
+	sessions bool
 }
 
 // feedWindow is what a feed lists at now: from the start of the London day
@@ -100,8 +105,20 @@ func (s *Server) serveFeed(c *gin.Context, src *feedSource) {
 		return
 	}
 	feed := &calendar.Feed{Name: src.name, Description: src.desc, URL: s.absURL(src.page), Events: make([]calendar.Event, len(entries))}
-	for i := range entries {
-		feed.Events[i] = src.event(&entries[i])
+	if src.sessions {
+		listings, err := s.store.FeedListings(ctx, entries)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		for i := range entries {
+			e := &entries[i]
+			feed.Events[i] = s.sessionEvent(e, listings[*e.ListingID])
+		}
+	} else {
+		for i := range entries {
+			feed.Events[i] = src.event(&entries[i])
+		}
 	}
 	etag, modified := feedValidators(src, stamp, dayBegan)
 	feedHeaders(c, src, etag, modified)
@@ -154,8 +171,8 @@ func feedHeaders(c *gin.Context, src *feedSource, etag string, modified time.Tim
 func feedValidators(src *feedSource, stamp models.FeedStamp, dayBegan time.Time) (string, time.Time) {
 	modified := latest(dayBegan, stamp.LastModified, src.modified)
 	h := sha256.New()
-	fmt.Fprintf(h, "%s|%s|%d|%d|%d|%d|%d|%d", feedFormat, src.key, dayBegan.Unix(), src.modified.Unix(),
-		stamp.Count, stamp.SequenceSum, stamp.IDSum, stamp.LastModified.Unix())
+	fmt.Fprintf(h, "%s|%s|%d|%d|%d|%d|%d|%d|%d", feedFormat, src.key, dayBegan.Unix(), src.modified.Unix(),
+		stamp.Count, stamp.SequenceSum, stamp.IDSum, stamp.ListingIDSum, stamp.LastModified.Unix())
 	return `"` + hex.EncodeToString(h.Sum(nil))[:32] + `"`, modified.Truncate(time.Second)
 }
 
@@ -225,19 +242,62 @@ func placeOf(e *models.FeedEntry) string {
 	return strings.Join(kept, ", ")
 }
 
-// publicEvent shows a booking as booked time only: never who booked or why.
+// publicEvent shows a booking as booked time only, never who booked or
+// why; a published one by its session's title, with a link to its page.
 func (s *Server) publicEvent(withSpace bool) func(e *models.FeedEntry) calendar.Event {
 	return func(e *models.FeedEntry) calendar.Event {
-		title := "Booked"
-		if withSpace {
+		title, page := "Booked", "/spaces/"+itoa(e.SpaceID)
+		switch {
+		case e.ListingID != nil:
+			title, page = e.ListingTitle, sessionPage(*e.ListingID)
+		case withSpace:
 			title = "Booked: " + e.SpaceName
 		}
 		return calendar.Event{
 			UID: s.feedUID(e.BookingID), Sequence: e.Sequence, Start: e.StartsAt, End: e.EndsAt, Modified: e.UpdatedAt,
 			Status: feedStatus(e.State), Summary: title, Location: placeOf(e),
-			Latitude: e.Latitude, Longitude: e.Longitude, URL: s.absURL("/spaces/" + itoa(e.SpaceID)),
+			Latitude: e.Latitude, Longitude: e.Longitude, URL: s.absURL(page),
 		}
 	}
+}
+
+// sessionPage is the public page of a session listing.
+func sessionPage(listingID int64) string { return "/groups/" + itoa(listingID) }
+
+// sessionEvent shows a date of a published session: what its group
+// published (l, nil if it has just been unpublished) and where. Nothing of
+// the booking behind it shows but its time, place and state.
+func (s *Server) sessionEvent(e *models.FeedEntry, l *models.ListingView) calendar.Event {
+	ev := calendar.Event{
+		UID: s.feedUID(e.BookingID), Sequence: e.Sequence, Start: e.StartsAt, End: e.EndsAt, Modified: e.UpdatedAt,
+		Status: feedStatus(e.State), Summary: e.ListingTitle, Location: placeOf(e),
+		Latitude: e.Latitude, Longitude: e.Longitude, URL: s.absURL(sessionPage(*e.ListingID)),
+	}
+	if l != nil {
+		ev.Modified = latest(e.UpdatedAt, l.UpdatedAt)
+		ev.Description = s.sessionDescription(l)
+	}
+	return ev
+}
+
+// sessionDescription is what a session's group published, as an event's
+// text: the description, the cost, how to join and the public contact,
+// and the session's page. The contact for referrals is for link workers
+// only and never shows here.
+func (s *Server) sessionDescription(l *models.ListingView) string {
+	var b strings.Builder
+	b.WriteString(l.Description)
+	b.WriteString("\n\nCost: ")
+	b.WriteString(formatMoney(l.CostPence))
+	if l.CostNote != "" {
+		b.WriteString(" (" + l.CostNote + ")")
+	}
+	b.WriteString("\nHow to join: " + booking.JoinModeLabel(l.JoinMode))
+	if l.Contact != "" {
+		b.WriteString("\nContact: " + l.Contact)
+	}
+	b.WriteString("\n" + s.absURL(sessionPage(l.ID)))
+	return b.String()
 }
 
 // privateEvent shows a booking in full, for its organisation or its site's
@@ -327,6 +387,69 @@ func (s *Server) siteCalendar() gin.HandlerFunc {
 			name: site.Name,
 			desc: "When the spaces at " + site.Name + " are booked. Private bookings show as “Booked”.",
 			page: "/sites/" + itoa(site.ID), event: s.publicEvent(true),
+		})
+	}
+}
+
+// sessionCalendar is the feed of one published session's dates.
+func (s *Server) sessionCalendar() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, err := icsID(c, "id")
+		var l *models.ListingView
+		if err == nil {
+			l, err = s.store.ListingByID(c.Request.Context(), id, s.now())
+		}
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		s.serveFeed(c, &feedSource{
+			scope: models.FeedScope{Kind: models.FeedListing, ID: l.ID},
+			key:   "session-" + itoa(l.ID), modified: l.UpdatedAt,
+			name: l.Title,
+			desc: "The dates of " + l.Title + ", as the group publishes them on " + s.cfg.ServiceName + ".",
+			page: sessionPage(l.ID), sessions: true,
+		})
+	}
+}
+
+// categoryCalendar is the feed of every session published in a category.
+func (s *Server) categoryCalendar() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		slug, ok := strings.CutSuffix(c.Param("slug"), ".ics")
+		if !ok || !booking.ValidSessionCategory(slug) {
+			s.fail(c, booking.ErrNotFound)
+			return
+		}
+		label := booking.SessionCategoryLabel(slug)
+		s.serveFeed(c, &feedSource{
+			scope: models.FeedScope{Kind: models.FeedCategory, Category: slug},
+			key:   "category-" + slug,
+			name:  label + " sessions",
+			desc:  "Every session listed under " + label + " on " + s.cfg.ServiceName + ".",
+			page:  "/groups?category=" + slug, sessions: true,
+		})
+	}
+}
+
+// siteSessionsCalendar is the feed of every session published at a site.
+func (s *Server) siteSessionsCalendar() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, err := pathID(c, "id")
+		var site *models.Site
+		if err == nil {
+			site, err = s.store.SiteByID(c.Request.Context(), id)
+		}
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		s.serveFeed(c, &feedSource{
+			scope: models.FeedScope{Kind: models.FeedSiteListings, ID: site.ID},
+			key:   "site-" + itoa(site.ID) + "-sessions", modified: site.UpdatedAt,
+			name: "Sessions at " + site.Name,
+			desc: "Every session groups publish at " + site.Name + " on " + s.cfg.ServiceName + ".",
+			page: "/groups?site=" + itoa(site.ID), sessions: true,
 		})
 	}
 }

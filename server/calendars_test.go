@@ -28,14 +28,22 @@ var updateGolden = flag.Bool("update", false, "rewrite the golden files in testd
 //     on 28 March 2027 and back on 31 October 2027, with 12 January
 //     cancelled;
 //   - orgB's requested booking in spaceA with awkward text in its notes;
-//   - orgA's booking in siteB and a manager's booking of the hidden space.
+//   - orgA's booking in siteB and a manager's booking of the hidden space;
+//   - the series published as a session (session), and orgA's booking in
+//     siteB as another (atBSession); the other bookings are not published.
 type feedFixture struct {
-	series    seriesJSON
-	cancelled int64
-	requested bookingJSON
-	atB       bookingJSON
-	hidden    bookingJSON
+	series     seriesJSON
+	cancelled  int64
+	requested  bookingJSON
+	atB        bookingJSON
+	hidden     bookingJSON
+	session    *models.Listing
+	atBSession *models.Listing
 }
+
+// referralContact is the series' session's contact for link workers, which
+// no feed may show.
+const referralContact = "referrals@talking-space.example.org"
 
 const awkwardNotes = "Tea, cake; and a chat ☕🍰 — bring a friend! A long note that runs on past the seventy-five octets a line may hold, so it folds."
 
@@ -71,12 +79,31 @@ func (e *env) feedFixture() *feedFixture {
 	body = e.bookingBody("2026-12-04T09:00:00Z")
 	body["space_id"] = e.hiddenA.ID
 	f.hidden = e.book(asManager, body)
+	f.session = e.publish(&models.Listing{SeriesID: &f.series.ID}, booking.Listing{
+		Title: "Tuesday wellbeing circle", Description: "An hour of conversation and gentle stretching; bring a friend.",
+		Categories: []string{"mental_wellbeing", "physical_activity"}, CostPence: 150, CostNote: "pay what you can",
+		Join: "referral", Contact: "Call Priya on 0161 496 0000", ReferralContact: referralContact,
+	})
+	f.atBSession = e.publish(&models.Listing{BookingID: &f.atB.ID}, booking.Listing{
+		Title: "Coffee and conversation", Description: "Drop in for a cuppa and a chat.",
+		Categories: []string{"mental_wellbeing"}, Join: "drop_in",
+	})
 	// Every row the feeds read changed at testClock, so their validators
 	// are the same on every run.
 	for _, table := range []any{&models.Site{}, &models.Space{}, &models.Organisation{}} {
 		must(e.t, e.store.DB.Model(table).Where("id > 0").Update("updated_at", testClock).Error)
 	}
 	return f
+}
+
+// publish publishes a booking or a series as a session listing at
+// testClock.
+func (e *env) publish(l *models.Listing, p booking.Listing) *models.Listing {
+	e.t.Helper()
+	must(e.t, p.Check())
+	l.Publish(p)
+	must(e.t, e.store.PublishListing(context.Background(), l, testClock))
+	return l
 }
 
 // feed fetches a calendar and checks what every feed must be.
@@ -189,9 +216,13 @@ func TestCalendarFeeds(t *testing.T) {
 				checkGolden(t, "space.ics", r.Body.Bytes())
 				evs := e.checkAgainstAPI(t, r.Body.Bytes(), spaceIDs)
 				for _, ev := range evs {
-					want := "Booked"
-					if ev.UID == e.srv.feedUID(f.cancelled) {
-						want = "Cancelled: Booked"
+					// The series is published: its dates show as the session.
+					want := f.session.Title
+					switch ev.UID {
+					case e.srv.feedUID(f.requested.ID):
+						want = "Booked"
+					case e.srv.feedUID(f.cancelled):
+						want = "Cancelled: " + f.session.Title
 					}
 					if ev.Summary != want || ev.Description != "" {
 						t.Errorf("event %s reads %q / %q", ev.UID, ev.Summary, ev.Description)
@@ -229,7 +260,7 @@ func TestCalendarFeeds(t *testing.T) {
 				r := e.feed(fmt.Sprintf("/calendars/sites/%d.ics", e.siteA.ID), nil).wantStatus(http.StatusOK)
 				checkGolden(t, "site.ics", r.Body.Bytes())
 				e.checkAgainstAPI(t, r.Body.Bytes(), spaceIDs)
-				r.wantBody("SUMMARY:Booked: "+e.spaceA.Name, "GEO:53.410600;-2.157500").
+				r.wantBody("SUMMARY:Booked: "+e.spaceA.Name, "SUMMARY:"+f.session.Title, "GEO:53.410600;-2.157500").
 					wantNoBody(e.hiddenA.Name, e.orgA.Name, e.orgB.Name, "Walk and talk")
 			})
 		})
@@ -361,7 +392,7 @@ func TestCalendarFeedValidators(t *testing.T) {
 					t.Errorf("ETag %q, Last-Modified %q", r.Header().Get("ETag"), r.Header().Get("Last-Modified"))
 				}
 				for _, ev := range calendartest.Parse(t, r.Body.Bytes())[0].Events {
-					if ev.UID == e.srv.feedUID(target) && (ev.Sequence != 1 || ev.Status != "CANCELLED" || ev.Summary != "Cancelled: Booked") {
+					if ev.UID == e.srv.feedUID(target) && (ev.Sequence != 1 || ev.Status != "CANCELLED" || ev.Summary != "Cancelled: "+f.session.Title) {
 						t.Errorf("cancelled occurrence reads %+v", ev)
 					}
 				}
@@ -393,6 +424,250 @@ func TestCalendarFeedValidators(t *testing.T) {
 				}
 			})
 		})
+	})
+}
+
+// checkSessionEvents checks each event of a session feed against the
+// listing it shows: its title, what the group published, and its page.
+func (e *env) checkSessionEvents(t *testing.T, evs []calendartest.Event, listings map[string]*models.Listing) {
+	t.Helper()
+	for _, ev := range evs {
+		l := listings[ev.UID]
+		if l == nil {
+			t.Fatalf("event %s is not a date of a listing here", ev.UID)
+		}
+		title := l.Title
+		if ev.Status == "CANCELLED" {
+			title = "Cancelled: " + title
+		}
+		cost := "Cost: Free"
+		if l.CostPence > 0 {
+			cost = "Cost: " + formatMoney(l.CostPence) + " (" + l.CostNote + ")"
+		}
+		page := e.srv.absURL("/groups/" + itoa(l.ID))
+		want := calendar.Text(l.Description) + "\n\n" + cost + "\nHow to join: " + booking.JoinModeLabel(l.JoinMode)
+		if l.Contact != "" {
+			want += "\nContact: " + l.Contact
+		}
+		want += "\n" + page
+		if ev.Summary != title || ev.Description != want {
+			t.Errorf("event %s reads %q:\n%s\nwant %q:\n%s", ev.UID, ev.Summary, ev.Description, title, want)
+		}
+	}
+}
+
+// listingOf maps the UIDs of the fixture's bookings to the sessions they
+// are published in.
+func (e *env) listingOf(f *feedFixture) map[string]*models.Listing {
+	out := map[string]*models.Listing{e.srv.feedUID(f.atB.ID): f.atBSession}
+	for _, id := range occurrenceIDs(f.series) {
+		out[e.srv.feedUID(id)] = f.session
+	}
+	return out
+}
+
+func TestCalendarSessionFeeds(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		f := e.feedFixture()
+		seriesIDs := occurrenceIDs(f.series)
+		listings := e.listingOf(f)
+		name := func(r *response) string { return calendartest.Parse(e.t, r.Body.Bytes())[0].Name }
+
+		t.Run("a session's feed lists its dates as the group published them", func(t *testing.T) {
+			e.withT(t, func() {
+				r := e.feed(fmt.Sprintf("/calendars/sessions/%d.ics", f.session.ID), nil).wantStatus(http.StatusOK)
+				checkGolden(t, "session.ics", r.Body.Bytes())
+				evs := e.checkAgainstAPI(t, r.Body.Bytes(), seriesIDs)
+				e.checkSessionEvents(t, evs, listings)
+				if evs[6].UID != e.srv.feedUID(f.cancelled) || evs[6].Status != "CANCELLED" {
+					t.Errorf("the cancelled date reads %+v", evs[6])
+				}
+				r.wantBody("URL;VALUE=URI:"+e.srv.absURL(fmt.Sprintf("/groups/%d", f.session.ID)), "GEO:53.410600;-2.157500",
+					"LOCATION:"+e.spaceA.Name+`\, `+e.siteA.Name)
+				if n := name(r); n != f.session.Title {
+					t.Errorf("calendar name %q", n)
+				}
+				if cc := r.Header().Get("Cache-Control"); cc != "public, max-age=300" {
+					t.Errorf("Cache-Control %q", cc)
+				}
+			})
+		})
+		t.Run("a category's feed lists its sessions at every site", func(t *testing.T) {
+			e.withT(t, func() {
+				r := e.feed("/calendars/categories/mental_wellbeing.ics", nil).wantStatus(http.StatusOK)
+				checkGolden(t, "category.ics", r.Body.Bytes())
+				evs := e.checkAgainstAPI(t, r.Body.Bytes(), append([]int64{seriesIDs[0], f.atB.ID}, seriesIDs[1:]...))
+				e.checkSessionEvents(t, evs, listings)
+				if n := name(r); n != "Mental wellbeing sessions" {
+					t.Errorf("calendar name %q", n)
+				}
+				r = e.feed("/calendars/categories/physical_activity.ics", nil).wantStatus(http.StatusOK)
+				e.checkAgainstAPI(t, r.Body.Bytes(), seriesIDs)
+				r = e.feed("/calendars/categories/families.ics", nil).wantStatus(http.StatusOK)
+				if cal := calendartest.Parse(t, r.Body.Bytes())[0]; len(cal.Events) != 0 || cal.Name != "Families sessions" {
+					t.Errorf("calendar %+v", cal)
+				}
+			})
+		})
+		t.Run("a site's sessions feed lists the sessions there and no unpublished booking", func(t *testing.T) {
+			e.withT(t, func() {
+				r := e.feed(fmt.Sprintf("/calendars/sites/%d/sessions.ics", e.siteA.ID), nil).wantStatus(http.StatusOK)
+				checkGolden(t, "site-sessions.ics", r.Body.Bytes())
+				evs := e.checkAgainstAPI(t, r.Body.Bytes(), seriesIDs)
+				e.checkSessionEvents(t, evs, listings)
+				if n := name(r); n != "Sessions at "+e.siteA.Name {
+					t.Errorf("calendar name %q", n)
+				}
+				r = e.feed(fmt.Sprintf("/calendars/sites/%d/sessions.ics", e.siteB.ID), nil).wantStatus(http.StatusOK)
+				e.checkAgainstAPI(t, r.Body.Bytes(), []int64{f.atB.ID})
+			})
+		})
+		t.Run("unknown, malformed and unpublished sessions, categories and sites have no feed", func(t *testing.T) {
+			e.withT(t, func() {
+				for _, path := range []string{
+					"/calendars/sessions/999999.ics", "/calendars/sessions/x.ics", "/calendars/sessions/-1.ics",
+					fmt.Sprintf("/calendars/sessions/0%d.ics", f.session.ID), fmt.Sprintf("/calendars/sessions/%d", f.session.ID),
+					"/calendars/categories/knitting.ics", "/calendars/categories/Mental_wellbeing.ics",
+					"/calendars/categories/mental_wellbeing", "/calendars/categories/.ics",
+					"/calendars/sites/999999/sessions.ics", "/calendars/sites/x/sessions.ics",
+					fmt.Sprintf("/calendars/sites/0%d/sessions.ics", e.siteA.ID), fmt.Sprintf("/calendars/sites/%d/sessions", e.siteA.ID),
+				} {
+					e.feed(path, nil).wantStatus(http.StatusNotFound)
+				}
+				must(t, e.store.DeleteListing(context.Background(), f.atBSession.ID))
+				e.feed(fmt.Sprintf("/calendars/sessions/%d.ics", f.atBSession.ID), nil).wantStatus(http.StatusNotFound)
+				r := e.feed(fmt.Sprintf("/calendars/sites/%d/sessions.ics", e.siteB.ID), nil).wantStatus(http.StatusOK)
+				e.checkAgainstAPI(t, r.Body.Bytes(), []int64{})
+				r = e.feed("/calendars/categories/mental_wellbeing.ics", nil).wantStatus(http.StatusOK)
+				e.checkAgainstAPI(t, r.Body.Bytes(), seriesIDs)
+				r = e.feed(fmt.Sprintf("/calendars/spaces/%d.ics", e.spaceB.ID), nil).wantStatus(http.StatusOK)
+				if evs := calendartest.Parse(t, r.Body.Bytes())[0].Events; len(evs) != 1 || evs[0].Summary != "Booked" {
+					t.Errorf("the unpublished booking reads %+v in its space's feed", evs)
+				}
+			})
+		})
+		t.Run("a session whose series is cancelled keeps its feed, with every date cancelled", func(t *testing.T) {
+			e.withT(t, func() {
+				e.send(http.MethodPost, fmt.Sprintf("/api/v1/series/%d/cancel", f.series.ID), asBooker,
+					map[string]any{"scope": "all", "reason": "The group has closed"}).wantStatus(http.StatusOK)
+				r := e.feed(fmt.Sprintf("/calendars/sessions/%d.ics", f.session.ID), nil).wantStatus(http.StatusOK)
+				evs := e.checkAgainstAPI(t, r.Body.Bytes(), seriesIDs)
+				for _, ev := range evs {
+					if ev.Status != "CANCELLED" || ev.Summary != "Cancelled: "+f.session.Title {
+						t.Errorf("event %s reads %s %q", ev.UID, ev.Status, ev.Summary)
+					}
+				}
+			})
+		})
+	})
+}
+
+func TestCalendarSessionFeedValidators(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		f := e.feedFixture()
+		paths := []string{
+			fmt.Sprintf("/calendars/sessions/%d.ics", f.session.ID),
+			"/calendars/categories/mental_wellbeing.ics",
+			fmt.Sprintf("/calendars/sites/%d/sessions.ics", e.siteA.ID),
+			fmt.Sprintf("/calendars/spaces/%d.ics", e.spaceA.ID),
+			fmt.Sprintf("/calendars/sites/%d.ics", e.siteA.ID),
+		}
+		etags := make([]string, len(paths))
+		for i, path := range paths {
+			etags[i] = e.feed(path, nil).wantStatus(http.StatusOK).Header().Get("ETag")
+		}
+
+		t.Run("a conditional request for an unchanged feed is answered 304", func(t *testing.T) {
+			e.withT(t, func() {
+				for i, path := range paths[:3] {
+					r := e.feed(path, http.Header{"If-None-Match": {etags[i]}}).wantStatus(http.StatusNotModified)
+					if r.Body.Len() != 0 || r.Header().Get("ETag") != etags[i] || r.Header().Get("Cache-Control") != "public, max-age=300" {
+						t.Errorf("%s: body %d bytes, ETag %q, Cache-Control %q", path, r.Body.Len(), r.Header().Get("ETag"), r.Header().Get("Cache-Control"))
+					}
+					e.feed(path, http.Header{"If-Modified-Since": {testClock.Format(http.TimeFormat)}}).wantStatus(http.StatusNotModified)
+				}
+			})
+		})
+		t.Run("an edit of the session changes every feed it shows in", func(t *testing.T) {
+			e.withT(t, func() {
+				edited := testClock.Add(time.Hour)
+				p := f.session.Published()
+				p.Title, p.Description = "Tuesday wellbeing circle and stretch", "Conversation, then gentle stretching."
+				f.session.Publish(p)
+				must(t, e.store.UpdateListing(context.Background(), f.session, edited))
+				for i, path := range paths {
+					r := e.feed(path, http.Header{"If-None-Match": {etags[i]}}).wantStatus(http.StatusOK)
+					if r.Header().Get("ETag") == etags[i] || r.Header().Get("Last-Modified") != edited.Format(http.TimeFormat) {
+						t.Errorf("%s: ETag %q, Last-Modified %q", path, r.Header().Get("ETag"), r.Header().Get("Last-Modified"))
+					}
+					r.wantBody("SUMMARY:" + p.Title)
+					etags[i] = r.Header().Get("ETag")
+				}
+				e.feed(paths[0], nil).wantBody("Conversation\\, then gentle stretching.")
+			})
+		})
+		t.Run("unpublishing changes the public feeds, which show the dates as booked again", func(t *testing.T) {
+			e.withT(t, func() {
+				must(t, e.store.DeleteListing(context.Background(), f.session.ID))
+				e.feed(paths[0], http.Header{"If-None-Match": {etags[0]}}).wantStatus(http.StatusNotFound)
+				for i, path := range paths[1:] {
+					r := e.feed(path, http.Header{"If-None-Match": {etags[i+1]}}).wantStatus(http.StatusOK)
+					r.wantNoBody(f.session.Title)
+				}
+				e.feed(paths[3], nil).wantBody("SUMMARY:Booked\r\n")
+			})
+		})
+		t.Run("unpublishing changes the ETag even when nothing else changed", func(t *testing.T) {
+			e.withT(t, func() {
+				path := fmt.Sprintf("/calendars/spaces/%d.ics", e.spaceB.ID)
+				etag := e.feed(path, nil).wantStatus(http.StatusOK).wantBody("SUMMARY:" + f.atBSession.Title).Header().Get("ETag")
+				must(t, e.store.DeleteListing(context.Background(), f.atBSession.ID))
+				r := e.feed(path, http.Header{"If-None-Match": {etag}}).wantStatus(http.StatusOK).wantBody("SUMMARY:Booked\r\n")
+				if r.Header().Get("Last-Modified") != testClock.Format(http.TimeFormat) {
+					t.Errorf("Last-Modified %q", r.Header().Get("Last-Modified"))
+				}
+			})
+		})
+	})
+}
+
+// TestPublicCalendarsKeepBookingsPrivate reads every public feed of the
+// fixture: none shows who booked, why, their notes or price, nor how link
+// workers refer someone to a session.
+func TestPublicCalendarsKeepBookingsPrivate(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		f := e.feedFixture()
+		for _, path := range []string{
+			fmt.Sprintf("/calendars/sessions/%d.ics", f.session.ID),
+			fmt.Sprintf("/calendars/sessions/%d.ics", f.atBSession.ID),
+			"/calendars/categories/mental_wellbeing.ics",
+			"/calendars/categories/physical_activity.ics",
+			fmt.Sprintf("/calendars/sites/%d/sessions.ics", e.siteA.ID),
+			fmt.Sprintf("/calendars/sites/%d/sessions.ics", e.siteB.ID),
+			fmt.Sprintf("/calendars/spaces/%d.ics", e.spaceA.ID),
+			fmt.Sprintf("/calendars/spaces/%d.ics", e.spaceB.ID),
+			fmt.Sprintf("/calendars/sites/%d.ics", e.siteA.ID),
+			fmt.Sprintf("/calendars/sites/%d.ics", e.siteB.ID),
+		} {
+			t.Run(path, func(t *testing.T) {
+				e.withT(t, func() {
+					r := e.feed(path, nil).wantStatus(http.StatusOK)
+					if len(calendartest.Parse(t, r.Body.Bytes())[0].Events) == 0 {
+						t.Fatal("the feed lists nothing to check")
+					}
+					// Read unfolded, so that no fold hides a word.
+					body := strings.ReplaceAll(r.Body.String(), "\r\n ", "")
+					for _, secret := range []string{e.orgA.Name, e.orgB.Name, "Walk and talk", "Peer support group", `Tea\, cake`,
+						booking.PurposeLabel("social_prescribing"), booking.PurposeLabel("health_wellbeing"),
+						booking.PurposeLabel("community"), "Attendees", "Price", "Notes", referralContact, "referrals@",
+						e.hiddenA.Name} {
+						if strings.Contains(body, secret) {
+							t.Errorf("the feed shows %q", secret)
+						}
+					}
+				})
+			})
+		}
 	})
 }
 
@@ -521,6 +796,29 @@ var calendarRouteCases = []routeCase{
 		want: roleStatuses(http.StatusOK, nil),
 	},
 	{
+		method: http.MethodGet, pattern: "/calendars/sessions/:id",
+		call: func(e *env, role string) *response {
+			return e.get(fmt.Sprintf("/calendars/sessions/%d.ics", e.sessionForRoutes().ID), role)
+		},
+		want: roleStatuses(http.StatusOK, nil),
+	},
+	{
+		method: http.MethodGet, pattern: "/calendars/categories/:slug",
+		call: func(e *env, role string) *response {
+			e.sessionForRoutes()
+			return e.get("/calendars/categories/peer_support.ics", role)
+		},
+		want: roleStatuses(http.StatusOK, nil),
+	},
+	{
+		method: http.MethodGet, pattern: "/calendars/sites/:id/sessions.ics",
+		call: func(e *env, role string) *response {
+			e.sessionForRoutes()
+			return e.get(fmt.Sprintf("/calendars/sites/%d/sessions.ics", e.siteA.ID), role)
+		},
+		want: roleStatuses(http.StatusOK, nil),
+	},
+	{
 		method: http.MethodGet, pattern: "/calendars/organisations/:token",
 		call: func(e *env, role string) *response {
 			path, err := e.srv.newCalendarToken(context.Background(), models.CalendarOwner{OrganisationID: e.orgA.ID}, e.users[asOrgAdmin].ID)
@@ -578,6 +876,23 @@ var calendarRouteCases = []routeCase{
 		},
 		want: staffStatuses(http.StatusNoContent, map[string]int{asOtherMgr: http.StatusNoContent}),
 	},
+}
+
+// sessionForRoutes is orgA's session in spaceA, published the first time
+// a row asks for it.
+func (e *env) sessionForRoutes() *models.Listing {
+	e.t.Helper()
+	var ls []models.Listing
+	must(e.t, e.store.DB.Limit(1).Find(&ls).Error)
+	if len(ls) > 0 {
+		return &ls[0]
+	}
+	e.openAllDay()
+	e.verify(e.orgA)
+	b := e.book(asBooker, e.bookingBody("2026-12-01T10:00:00Z"))
+	return e.publish(&models.Listing{BookingID: &b.ID}, booking.Listing{
+		Title: "Peer support circle", Description: "Share and listen.", Categories: []string{"peer_support"}, Join: "drop_in",
+	})
 }
 
 // orgAdminStatuses is ok for orgA's admin, 403 for the organisation's

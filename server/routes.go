@@ -123,6 +123,10 @@ func (s *Server) routes(r *gin.Engine) {
 	// the secret in its URL alone, as calendar apps send no credentials.
 	r.GET("/calendars/spaces/:id", s.spaceCalendar())
 	r.GET("/calendars/sites/:id", s.siteCalendar())
+	// Published sessions: one listing's dates, a category's, a site's.
+	r.GET("/calendars/sessions/:id", s.sessionCalendar())
+	r.GET("/calendars/categories/:slug", s.categoryCalendar())
+	r.GET("/calendars/sites/:id/sessions.ics", s.siteSessionsCalendar())
 	r.GET("/calendars/organisations/:token", s.organisationCalendar())
 	r.GET("/calendars/managers/:token", s.managerCalendar())
 
