@@ -29,6 +29,9 @@ type bookingPageData struct {
 	// came back from the payment page ("paid" or "cancelled").
 	Pay      bool
 	Returned string
+	// Session offers the group's members to publish the booking as a
+	// session, or leads to the session published.
+	Session *sessionStatus
 }
 
 // loadBooking reads the booking in the URL for someone who may see it.
@@ -65,6 +68,12 @@ func (s *Server) renderBooking(c *gin.Context, status int, b *models.Booking, v 
 	d.Decide = d.State == booking.Requested && who.managesSite(b.Space.SiteID)
 	d.MarkPaid = booking.InvoicePayable(d.State, b.Payment) == nil && who.managesSite(b.Space.SiteID)
 	d.Reference = c.Request.PostForm.Get("reference")
+	var err error
+	d.Session, err = s.sessionStatusOf(c.Request.Context(), who, b.OrganisationID, b.ID, ptrValue(b.SeriesID), upcomingConfirmed(b, now))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	d.Pay = s.payments != nil && d.State == booking.PendingPayment && b.Payment == booking.PaymentPending
 	switch {
 	case c.Query("paid") == "1":

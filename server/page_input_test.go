@@ -154,6 +154,7 @@ func TestNoServerErrorForOneBadFieldOfAValidForm(t *testing.T) {
 			{"/manage/spaces/" + itoa(e.spaceA.ID) + "/opening-hours", asManager, url.Values{
 				"source": {"space"}, "sunday-opens-1": {"09:00"}, "sunday-closes-1": {"12:00"},
 			}},
+			{"/groups/" + itoa(e.otherGroupSession()) + "/edit", asOtherMember, sessionFormValues()},
 		}
 		for _, f := range forms {
 			for field := range f.valid {

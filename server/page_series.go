@@ -24,6 +24,9 @@ type seriesPageData struct {
 	// together, paid in one checkout; PayBy is when their holds end.
 	PayPence int64
 	PayBy    *time.Time
+	// Session offers the group's members to publish the series as a
+	// session, or leads to the session published.
+	Session *sessionStatus
 }
 
 // occurrenceRow is one date of a series.
@@ -67,6 +70,14 @@ func (s *Server) seriesPage() gin.HandlerFunc {
 			}
 			booked[booking.DateOf(b.StartsAt, booking.London)] = true
 			d.Rows = append(d.Rows, row)
+		}
+		live := false
+		for i := range sr.Bookings {
+			live = live || upcomingConfirmed(&sr.Bookings[i], now)
+		}
+		if d.Session, err = s.sessionStatusOf(c.Request.Context(), who, sr.OrganisationID, 0, sr.ID, live); err != nil {
+			s.fail(c, err)
+			return
 		}
 		reasons := s.takeUnbooked(c, sr.ID)
 		for _, date := range seriesDates(sr) {

@@ -123,6 +123,9 @@ type view struct {
 	Data   any
 	// NoStore keeps the page out of every cache, for a secret shown once.
 	NoStore bool
+	// Print shows the page as it prints: without the header, navigation
+	// and footer, and with the addresses of its links.
+	Print bool
 
 	// Filled in by render.
 	Service      string
@@ -183,7 +186,7 @@ func (s *Server) render(c *gin.Context, status int, page string, v *view) {
 // current one is the longest that the page's path falls under; finding a
 // space covers the buildings and spaces too.
 func navFor(who *principal, current string) []navItem {
-	items := []navItem{{Href: "/find-a-space", Text: "Find a space"}}
+	items := []navItem{{Href: "/find-a-space", Text: "Find a space"}, {Href: "/groups", Text: "Where groups meet"}}
 	if who.isStaff() {
 		items = append(items,
 			navItem{Href: "/manage/requests", Text: "Requests"},

@@ -274,7 +274,7 @@ var opsRouteCases = []routeCase{
 }
 
 func TestEveryRouteForEveryRole(t *testing.T) {
-	cases := slices.Concat(apiRouteCases, opsRouteCases, pageRouteCases, bookingRouteCases, availabilityRouteCases, rentRouteCases, reportRouteCases, invoiceRouteCases, rentPageRouteCases, calendarRouteCases, calendarPageRouteCases, paymentRouteCases, sessionRouteCases)
+	cases := slices.Concat(apiRouteCases, opsRouteCases, pageRouteCases, bookingRouteCases, availabilityRouteCases, rentRouteCases, reportRouteCases, invoiceRouteCases, rentPageRouteCases, calendarRouteCases, calendarPageRouteCases, paymentRouteCases, sessionRouteCases, sessionPageRouteCases, groupPageRouteCases)
 	modelstest.Each(t, func(t *testing.T, db modelstest.Database) {
 		t.Run("every route has exactly one row", func(t *testing.T) {
 			e := newEnv(t, db)

@@ -146,6 +146,14 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/sites", s.sitesPage())
 	r.GET("/sites/:id", s.sitePage())
 	r.GET("/spaces/:id", s.spacePage())
+	// Where groups meet: the directory of published sessions, each
+	// session's page and its short address to share.
+	r.GET("/groups", s.groupsPage())
+	r.GET("/groups/:id", s.groupPage())
+	r.GET("/g/:id", s.groupShortLink())
+	// The link workers' view: sessions that need a referral, with how to
+	// refer someone; the estate's staff see it too.
+	r.GET("/groups/referrals", s.withRole(booking.RoleLinkWorker, booking.RoleAdmin, booking.RoleEstatesManager), s.groupReferralsPage())
 
 	// Pages for any signed-in account. An organisation's pages are for its
 	// members and the estate's staff; only its admins change its members.
@@ -174,6 +182,18 @@ func (s *Server) routes(r *gin.Engine) {
 	pages.GET("/series/:id", s.seriesPage())
 	pages.GET("/series/:id/cancel", s.seriesCancelPage())
 	pages.POST("/series/:id/cancel", s.seriesCancelSubmit())
+
+	// Sessions: a group's members publish its confirmed bookings and
+	// series as sessions and change them; they, the site's estates
+	// managers and admins take them down.
+	pages.GET("/bookings/:id/publish", s.sessionPublishPage(false))
+	pages.POST("/bookings/:id/publish", s.sessionPublishSubmit(false))
+	pages.GET("/series/:id/publish", s.sessionPublishPage(true))
+	pages.POST("/series/:id/publish", s.sessionPublishSubmit(true))
+	pages.GET("/groups/:id/edit", s.sessionEditPage())
+	pages.POST("/groups/:id/edit", s.sessionEditSubmit())
+	pages.GET("/groups/:id/unpublish", s.sessionUnpublishPage())
+	pages.POST("/groups/:id/unpublish", s.sessionUnpublishSubmit())
 
 	// Pages for the estate's staff: estates managers change their own sites
 	// only (details, spaces, opening hours, closures), see their weeks and

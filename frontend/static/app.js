@@ -3,3 +3,12 @@
 import { initAll } from './nhsuk/nhsuk-frontend.min.js'
 
 initAll()
+
+// A "Print this page" link prints the page there and then; without
+// JavaScript it opens the page's print version instead.
+for (const link of document.querySelectorAll('a[data-app-print]')) {
+  link.addEventListener('click', (event) => {
+    event.preventDefault()
+    window.print()
+  })
+}
