@@ -249,7 +249,7 @@ func (s *Server) publicEvent(withSpace bool) func(e *models.FeedEntry) calendar.
 		title, page := "Booked", "/spaces/"+itoa(e.SpaceID)
 		switch {
 		case e.ListingID != nil:
-			title, page = e.ListingTitle, sessionPage(*e.ListingID)
+			title, page = e.ListingTitle, sessionPagePath(*e.ListingID)
 		case withSpace:
 			title = "Booked: " + e.SpaceName
 		}
@@ -261,9 +261,6 @@ func (s *Server) publicEvent(withSpace bool) func(e *models.FeedEntry) calendar.
 	}
 }
 
-// sessionPage is the public page of a session listing.
-func sessionPage(listingID int64) string { return "/groups/" + itoa(listingID) }
-
 // sessionEvent shows a date of a published session: what its group
 // published (l, nil if it has just been unpublished) and where. Nothing of
 // the booking behind it shows but its time, place and state.
@@ -271,7 +268,7 @@ func (s *Server) sessionEvent(e *models.FeedEntry, l *models.ListingView) calend
 	ev := calendar.Event{
 		UID: s.feedUID(e.BookingID), Sequence: e.Sequence, Start: e.StartsAt, End: e.EndsAt, Modified: e.UpdatedAt,
 		Status: feedStatus(e.State), Summary: e.ListingTitle, Location: placeOf(e),
-		Latitude: e.Latitude, Longitude: e.Longitude, URL: s.absURL(sessionPage(*e.ListingID)),
+		Latitude: e.Latitude, Longitude: e.Longitude, URL: s.absURL(sessionPagePath(*e.ListingID)),
 	}
 	if l != nil {
 		ev.Modified = latest(e.UpdatedAt, l.UpdatedAt)
@@ -296,7 +293,7 @@ func (s *Server) sessionDescription(l *models.ListingView) string {
 	if l.Contact != "" {
 		b.WriteString("\nContact: " + l.Contact)
 	}
-	b.WriteString("\n" + s.absURL(sessionPage(l.ID)))
+	b.WriteString("\n" + s.absURL(sessionPagePath(l.ID)))
 	return b.String()
 }
 
@@ -408,7 +405,7 @@ func (s *Server) sessionCalendar() gin.HandlerFunc {
 			key:   "session-" + itoa(l.ID), modified: l.UpdatedAt,
 			name: l.Title,
 			desc: "The dates of " + l.Title + ", as the group publishes them on " + s.cfg.ServiceName + ".",
-			page: sessionPage(l.ID), sessions: true,
+			page: sessionPagePath(l.ID), sessions: true,
 		})
 	}
 }
