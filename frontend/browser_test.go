@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -495,11 +496,29 @@ func (b *browserTest) follow(sel, shot string) {
 // and its status.
 func (b *browserTest) submit(sel string, status int64, shot string) {
 	b.t.Helper()
+	b.openHeaderMenuFor(sel)
 	resp, err := chromedp.RunResponse(b.ctx, clickOn(sel))
 	if err != nil {
 		b.t.Fatalf("click %s: %v", sel, err)
 	}
 	b.checkPage(resp, status, shot)
+}
+
+// openHeaderMenuFor opens the header's "More" menu when the header link sel
+// names is one the header's script moved there for want of room.
+func (b *browserTest) openHeaderMenuFor(sel string) {
+	b.t.Helper()
+	if strings.HasPrefix(sel, "/") || !strings.Contains(sel, "nhsuk-header__navigation-link") {
+		return
+	}
+	hidden, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](
+		`(() => { const a = document.querySelector(`+strconv.Quote(sel)+`); return !!a && a.getClientRects().length === 0 })()`))
+	if err != nil {
+		b.t.Fatalf("find %s: %v", sel, err)
+	}
+	if hidden {
+		b.do(clickOn("#toggle-menu"))
+	}
 }
 
 // checkPage checks the status of the page just loaded, that its scripts
