@@ -7,12 +7,19 @@ import (
 
 	"github.com/common-room/commonroom/booking"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/ncruces/go-sqlite3"
 	"gorm.io/gorm"
 )
 
 // ErrDuplicate is a unique-constraint violation, translated by GORM for both
 // dialects.
 var ErrDuplicate = gorm.ErrDuplicatedKey
+
+// IsBusy reports whether SQLite gave up waiting (busy_timeout) for another
+// connection's long write to finish: the work may be tried again.
+func IsBusy(err error) bool {
+	return errors.Is(err, sqlite3.BUSY)
+}
 
 // pgExclusionViolation is SQLSTATE 23P01, which GORM does not translate.
 const pgExclusionViolation = "23P01"

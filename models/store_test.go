@@ -72,3 +72,20 @@ func TestTimesRoundTripInUTC(t *testing.T) {
 		}
 	})
 }
+
+func TestIsBusyAfterWaitingForAnotherWriter(t *testing.T) {
+	t.Parallel()
+	db := modelstest.New(t, models.SQLite)
+	first, second := modelstest.Open(t, db), modelstest.Open(t, db)
+	hold := first.DB.Begin() // immediate: it takes the write lock
+	mustOK(t, hold.Error)
+	defer hold.Rollback()
+	mustOK(t, hold.Exec("INSERT INTO settings (key, value) VALUES ('held', 'x')").Error)
+	err := second.DB.Exec("INSERT INTO settings (key, value) VALUES ('waiting', 'x')").Error
+	if !models.IsBusy(err) {
+		t.Fatalf("a write while another holds the lock: %v, want busy", err)
+	}
+	if models.IsBusy(nil) || models.IsBusy(errors.New("database is locked")) {
+		t.Error("IsBusy is true for an error that is not SQLite's")
+	}
+}

@@ -51,10 +51,12 @@ func LoadDemo(ctx context.Context, s *models.Store, hashPassword func(string) (s
 		})
 	}
 	err := load()
-	if errors.Is(err, models.ErrDuplicate) {
-		// Another server process loaded the demo data at the same moment and
-		// claimed the marker first. Its rows are committed by now, so a
-		// second pass finds them and creates nothing.
+	// Another server process loading the demo data at the same moment
+	// claimed the marker first. On PostgreSQL this one's claim fails as a
+	// duplicate once the other commits; on SQLite it may tire of waiting
+	// for the other's write lock. Either way a later pass finds the rows
+	// and creates nothing.
+	for tries := 1; tries < 5 && (errors.Is(err, models.ErrDuplicate) || models.IsBusy(err)); tries++ {
 		err = load()
 	}
 	if err != nil {
