@@ -147,19 +147,14 @@ type sessionInput struct {
 
 // apply changes a listing's published words by the input.
 func (in sessionInput) apply(l booking.Listing) booking.Listing {
-	set := func(dst *string, src *string) {
-		if src != nil {
-			*dst = *src
-		}
-	}
-	set(&l.Title, in.Title)
-	set(&l.Description, in.Description)
-	set(&l.WhoFor, in.WhoFor)
-	set(&l.CostNote, in.CostNote)
-	set(&l.Join, in.Join)
-	set(&l.Contact, in.Contact)
-	set(&l.ReferralContact, in.ReferralContact)
-	set(&l.AccessNotes, in.AccessNotes)
+	setString(&l.Title, in.Title)
+	setString(&l.Description, in.Description)
+	setString(&l.WhoFor, in.WhoFor)
+	setString(&l.CostNote, in.CostNote)
+	setString(&l.Join, in.Join)
+	setString(&l.Contact, in.Contact)
+	setString(&l.ReferralContact, in.ReferralContact)
+	setString(&l.AccessNotes, in.AccessNotes)
 	if in.Categories != nil {
 		l.Categories = *in.Categories
 	}
@@ -285,7 +280,7 @@ func (s *Server) apiCreateSession() gin.HandlerFunc {
 
 // updateSession changes what a session says; only its group's members may.
 func (s *Server) updateSession(ctx context.Context, who *principal, id int64, in sessionInput) (*models.ListingView, error) {
-	v, err := s.sessionView(ctx, id, s.now(), 0)
+	v, err := s.store.ListingByID(ctx, id, s.now())
 	if err != nil {
 		return nil, err
 	}

@@ -326,7 +326,15 @@ func availabilityPhase(ctx context.Context, o options, c *http.Client, api strin
 	from := base.AddDate(0, 0, 7)
 	q := url.Values{"from": {from.Format(time.RFC3339)}, "to": {from.AddDate(0, 0, 7).Format(time.RFC3339)},
 		"duration": {"60"}, "per_page": {"100"}}
-	target := api + "/availability?" + q.Encode()
+	var err error
+	r.availLatency, err = timeGets(ctx, c, api+"/availability?"+q.Encode())
+	return err
+}
+
+// timeGets asks for target one request after another until ctx ends, and
+// returns how long each answer took.
+func timeGets(ctx context.Context, c *http.Client, target string) ([]time.Duration, error) {
+	var took []time.Duration
 	for ctx.Err() == nil {
 		t0 := time.Now()
 		resp, err := c.Get(target)
@@ -336,11 +344,11 @@ func availabilityPhase(ctx context.Context, o options, c *http.Client, api strin
 		io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("GET /availability: %s", resp.Status)
+			return took, fmt.Errorf("GET %s: %s", target, resp.Status)
 		}
-		r.availLatency = append(r.availLatency, time.Since(t0))
+		took = append(took, time.Since(t0))
 	}
-	return nil
+	return took, nil
 }
 
 // sessionsPhase publishes 5,000 sessions at 200 more buildings, then
@@ -359,20 +367,8 @@ func sessionsPhase(ctx context.Context, o options, store *models.Store, c *http.
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(o.seconds)*time.Second)
 	defer cancel()
 	target := api + "/sessions?" + url.Values{"q": {"walk"}, "near": {"53.4106,-2.1575"}, "within_km": {"5"}}.Encode()
-	for ctx.Err() == nil {
-		t0 := time.Now()
-		resp, err := c.Get(target)
-		if err != nil {
-			continue
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("GET /sessions: %s", resp.Status)
-		}
-		r.sessionLatency = append(r.sessionLatency, time.Since(t0))
-	}
-	return nil
+	r.sessionLatency, err = timeGets(ctx, c, target)
+	return err
 }
 
 func percentile(ds []time.Duration, p float64) time.Duration {
