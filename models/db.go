@@ -113,7 +113,11 @@ func Open(ctx context.Context, rawURL string, log *slog.Logger) (*Store, error) 
 	var dialector gorm.Dialector
 	switch loc.Dialect {
 	case SQLite:
-		dialector = gormlite.Open(loc.DSN)
+		sqlDB, err := openSQLite(loc.DSN)
+		if err != nil {
+			return nil, err
+		}
+		dialector = gormlite.OpenDB(sqlDB)
 	case Postgres:
 		dialector = postgres.Open(loc.DSN)
 	}

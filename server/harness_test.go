@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -61,21 +63,79 @@ type env struct {
 	orgB    *models.Organisation
 }
 
-// newEnv builds the fixtures on a fresh database of the dialect.
-func newEnv(t *testing.T, db modelstest.Database) *env {
+// newEnv is the fixtures on a database of the dialect of the test's own,
+// with a server at testClock. The fixtures are made once per dialect and
+// copied for each test.
+func newEnv(t *testing.T, dialect string) *env {
 	t.Helper()
+	tp := envTemplateOf(t, dialect)
+	db := modelstest.Copy(t, tp.db)
 	e := &env{t: t, db: db, store: modelstest.Open(t, db),
-		users: map[string]*models.User{}, tokens: map[string]string{}, cookies: map[string]string{}}
+		users: map[string]*models.User{}, tokens: maps.Clone(tp.tokens), cookies: maps.Clone(tp.cookies),
+		siteA: clonePtr(tp.siteA), siteB: clonePtr(tp.siteB), spaceA: clonePtr(tp.spaceA), hiddenA: clonePtr(tp.hiddenA),
+		spaceB: clonePtr(tp.spaceB), orgA: clonePtr(tp.orgA), orgB: clonePtr(tp.orgB)}
+	for role, u := range tp.users {
+		e.users[role] = clonePtr(u)
+	}
+	e.srv = testServer(t, e.store)
+	return e
+}
+
+// clonePtr is a pointer to a copy of *p, so that a test changing its
+// fixtures changes no other test's.
+func clonePtr[T any](p *T) *T {
+	c := *p
+	return &c
+}
+
+// testServer is a server over store at testClock, logging nowhere.
+func testServer(t *testing.T, store *models.Store) *Server {
+	t.Helper()
 	srv, err := newServer(Deps{
-		Store:  e.store,
+		Store:  store,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Secret: strings.Repeat("s", 32),
 		Clock:  func() time.Time { return testClock },
 	})
-	if err != nil {
-		t.Fatal(err)
+	must(t, err)
+	return srv
+}
+
+// envTemplate is a database with the fixtures, made once per dialect,
+// with what the fixtures are; tp.db has no connection open.
+type envTemplate struct {
+	once sync.Once
+	ok   bool
+	env
+}
+
+var envTemplates = map[string]*envTemplate{models.SQLite: {}, models.Postgres: {}}
+
+// envTemplateOf makes the dialect's fixtures on first use.
+func envTemplateOf(t *testing.T, dialect string) *envTemplate {
+	t.Helper()
+	tp := envTemplates[dialect]
+	tp.once.Do(func() {
+		tp.env = *buildFixtures(t, modelstest.Shared(t, dialect))
+		tp.ok = true
+	})
+	if !tp.ok {
+		t.Fatalf("the %s fixtures could not be made", dialect)
 	}
-	e.srv = srv
+	return tp
+}
+
+// buildFixtures makes a user, token and session for every role, two sites
+// with their managers, three spaces and two organisations on db, and
+// closes its connection to db.
+func buildFixtures(t *testing.T, db modelstest.Database) *env {
+	t.Helper()
+	store, err := models.Open(context.Background(), db.URL, nil)
+	must(t, err)
+	defer store.Close()
+	e := &env{t: t, db: db, store: store,
+		users: map[string]*models.User{}, tokens: map[string]string{}, cookies: map[string]string{}}
+	srv := testServer(t, store)
 	ctx := context.Background()
 	roles := map[string]string{
 		asAdmin: booking.RoleAdmin, asManager: booking.RoleEstatesManager, asOtherMgr: booking.RoleEstatesManager,
@@ -103,6 +163,8 @@ func newEnv(t *testing.T, db modelstest.Database) *env {
 	_, err = e.store.AddMember(ctx, e.orgA.ID, e.users[asBooker].Email, booking.OrgBooker)
 	must(t, err)
 	e.orgB = e.organisation("Offerton Knit and Natter", e.users[asOtherMember].ID)
+	must(t, modelstest.Checkpoint(store))
+	e.t, e.store = nil, nil
 	return e
 }
 
@@ -262,7 +324,7 @@ func (e *env) send(method, path, as string, body any) *response {
 
 // eachEnv runs fn on fixtures over each dialect.
 func eachEnv(t *testing.T, fn func(t *testing.T, e *env)) {
-	modelstest.Each(t, func(t *testing.T, db modelstest.Database) {
-		fn(t, newEnv(t, db))
+	modelstest.EachDialect(t, func(t *testing.T, dialect string) {
+		fn(t, newEnv(t, dialect))
 	})
 }

@@ -17,7 +17,6 @@ import (
 
 	"github.com/common-room/commonroom/booking"
 	"github.com/common-room/commonroom/models"
-	"github.com/common-room/commonroom/models/modelstest"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
@@ -149,7 +148,7 @@ func TestOpenAPIDocument(t *testing.T) {
 	if err := doc.Validate(context.Background()); err != nil {
 		t.Errorf("openapi.yaml is not a valid OpenAPI document: %v", err)
 	}
-	e := newEnv(t, modelstest.New(t, models.SQLite))
+	e := newEnv(t, models.SQLite)
 	r := e.get("/api/v1/openapi.json", anonymous).wantStatus(http.StatusOK)
 	if ct := r.Header().Get("Content-Type"); ct != "application/json" {
 		t.Errorf("content type %q, want application/json", ct)
@@ -253,7 +252,7 @@ func TestOpenAPICatchesDrift(t *testing.T) {
 
 func TestOpenAPICoversEveryRoute(t *testing.T) {
 	doc := mustLoadOpenAPI(t)
-	e := newEnv(t, modelstest.New(t, models.SQLite))
+	e := newEnv(t, models.SQLite)
 	param := regexp.MustCompile(`[:*]([A-Za-z0-9_]+)`)
 	registered := map[string]bool{}
 	for _, r := range e.srv.engine.Routes() {

@@ -76,7 +76,7 @@ func TestPageLayout(t *testing.T) {
 }
 
 func TestStaticFiles(t *testing.T) {
-	e := newEnv(t, modelstest.New(t, models.SQLite))
+	e := newEnv(t, models.SQLite)
 	e.step(t, "files under the build hash are cached for a year", func(t *testing.T) {
 		r := e.getPage(e.srv.pages.assetURL("app.css"), anonymous).wantStatus(http.StatusOK).wantBody(".app-search")
 		if cc := r.Header().Get("Cache-Control"); cc != "public, max-age=31536000, immutable" {

@@ -2,6 +2,11 @@
 // SQLite file always, and a fresh PostgreSQL database when TEST_DATABASE_URL
 // is set. With REQUIRE_POSTGRES=1 a missing or unreachable PostgreSQL fails
 // the test instead of skipping it.
+//
+// Each test process migrates one database per dialect and copies it for
+// every test, as copying is far quicker than migrating. A package can do
+// the same with fixtures of its own: fill a Shared database once and Copy
+// it for each test.
 package modelstest
 
 import (
@@ -26,15 +31,32 @@ type Database struct {
 	URL     string
 }
 
+// Dialects are the dialects the tests run on, SQLite first.
+var Dialects = []string{models.SQLite, models.Postgres}
+
 // Each runs fn as a subtest once per dialect, each with its own freshly
 // migrated database. The dialects run side by side: nothing is shared
 // between them.
 func Each(t *testing.T, fn func(t *testing.T, db Database)) {
 	t.Helper()
-	for _, dialect := range []string{models.SQLite, models.Postgres} {
+	EachDialect(t, func(t *testing.T, dialect string) {
+		fn(t, New(t, dialect))
+	})
+}
+
+// EachDialect runs fn as a subtest once per dialect, side by side, and
+// leaves making databases to fn. On PostgreSQL it first checks that
+// TEST_DATABASE_URL is set, skipping the subtest (or failing it, with
+// REQUIRE_POSTGRES=1) when it is not.
+func EachDialect(t *testing.T, fn func(t *testing.T, dialect string)) {
+	t.Helper()
+	for _, dialect := range Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()
-			fn(t, New(t, dialect))
+			if dialect == models.Postgres {
+				postgresURL(t)
+			}
+			fn(t, dialect)
 		})
 	}
 }
@@ -43,16 +65,49 @@ func Each(t *testing.T, fn func(t *testing.T, db Database)) {
 // when the test ends.
 func New(t testing.TB, dialect string) Database {
 	t.Helper()
+	return Copy(t, migrated(t, dialect))
+}
+
+// Shared creates a migrated database of the dialect that lasts as long as
+// the test process, for fixtures made once and copied for each test. Close
+// every connection to it before copying it.
+func Shared(t testing.TB, dialect string) Database {
+	t.Helper()
+	db := migrated(t, dialect)
 	if dialect == models.SQLite {
-		u := "sqlite:" + filepath.Join(t.TempDir(), "test.db")
-		s := open(t, u)
-		if err := s.Migrate(context.Background()); err != nil {
-			t.Fatalf("migrate SQLite: %v", err)
+		path := filepath.Join(lite.dir, fmt.Sprintf("shared_%d.db", lite.seq.Add(1)))
+		if err := copyFile(db, path); err != nil {
+			t.Fatalf("SQLite shared database: %v", err)
 		}
-		_ = s.Close()
-		return Database{Dialect: models.SQLite, URL: u}
+		return Database{Dialect: models.SQLite, URL: "sqlite:" + path}
 	}
-	return Database{Dialect: models.Postgres, URL: newPostgres(t)}
+	name := pg.newName("shared")
+	if err := pg.create(name, db); err != nil {
+		t.Fatalf("PostgreSQL shared database: %v", err)
+	}
+	pg.mu.Lock()
+	pg.shared = append(pg.shared, name)
+	pg.mu.Unlock()
+	return Database{Dialect: models.Postgres, URL: pg.urlFor(name)}
+}
+
+// Copy makes a database for this test that starts as a copy of db, and
+// drops it when the test ends. Nothing may be connected to db.
+func Copy(t testing.TB, db Database) Database {
+	t.Helper()
+	if db.Dialect == models.SQLite {
+		path := filepath.Join(t.TempDir(), "test.db")
+		if err := copyFile(db, path); err != nil {
+			t.Fatalf("SQLite test database: %v", err)
+		}
+		return Database{Dialect: models.SQLite, URL: "sqlite:" + path}
+	}
+	name := pg.newName("")
+	if err := pg.create(name, db); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() { pg.dropLater(name) })
+	return Database{Dialect: models.Postgres, URL: pg.urlFor(name)}
 }
 
 // Open connects to db; the connection closes when the test ends.
@@ -69,6 +124,16 @@ func Store(t testing.TB, dialect string) *models.Store {
 	return Open(t, New(t, dialect))
 }
 
+// Checkpoint makes a SQLite database's file the whole database, writing
+// its write-ahead log into it, so that the file can be copied once every
+// connection is closed. On PostgreSQL it does nothing.
+func Checkpoint(s *models.Store) error {
+	if s.Dialect != models.SQLite {
+		return nil
+	}
+	return s.DB.Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error
+}
+
 func open(t testing.TB, u string) *models.Store {
 	t.Helper()
 	s, err := models.Open(context.Background(), u, nil)
@@ -78,12 +143,98 @@ func open(t testing.TB, u string) *models.Store {
 	return s
 }
 
-// Main runs the tests of a package and then drops the PostgreSQL template
-// database it made, if any. Use it from TestMain.
+// Main runs the tests of a package and then drops the databases it made
+// to copy from. Use it from TestMain.
 func Main(m *testing.M) int {
 	code := m.Run()
-	pg.dropTemplate()
+	pg.drop()
+	lite.remove()
 	return code
+}
+
+// migrated is the process's migrated database of the dialect, made on
+// first use.
+func migrated(t testing.TB, dialect string) Database {
+	t.Helper()
+	if dialect == models.SQLite {
+		lite.once.Do(func() { lite.err = lite.init() })
+		if lite.err != nil {
+			t.Fatalf("SQLite test database: %v", lite.err)
+		}
+		return Database{Dialect: models.SQLite, URL: "sqlite:" + lite.template}
+	}
+	raw := postgresURL(t)
+	pg.once.Do(func() { pg.err = pg.init(raw) })
+	if pg.err != nil {
+		t.Fatalf("PostgreSQL test database: %v", pg.err)
+	}
+	return Database{Dialect: models.Postgres, URL: pg.urlFor(pg.template)}
+}
+
+// postgresURL is TEST_DATABASE_URL; without it the test is skipped, or
+// failed when REQUIRE_POSTGRES=1.
+func postgresURL(t testing.TB) string {
+	t.Helper()
+	raw := os.Getenv("TEST_DATABASE_URL")
+	if raw == "" {
+		if os.Getenv("REQUIRE_POSTGRES") == "1" {
+			t.Fatal("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
+		}
+		t.Skip("TEST_DATABASE_URL is not set: PostgreSQL tests skipped")
+	}
+	return raw
+}
+
+// liteState holds the process's migrated SQLite file and the folder its
+// shared databases live in.
+type liteState struct {
+	once     sync.Once
+	dir      string
+	template string
+	seq      atomic.Int64
+	err      error
+}
+
+var lite liteState
+
+func (l *liteState) init() error {
+	dir, err := os.MkdirTemp("", "commonroom-test-")
+	if err != nil {
+		return err
+	}
+	l.dir = dir
+	path := filepath.Join(dir, "template.db")
+	s, err := models.Open(context.Background(), "sqlite:"+path, nil)
+	if err != nil {
+		return err
+	}
+	err = s.Migrate(context.Background())
+	if err == nil {
+		err = Checkpoint(s)
+	}
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("migrate the template: %w", err)
+	}
+	l.template = path
+	return nil
+}
+
+func (l *liteState) remove() {
+	if l.dir != "" {
+		_ = os.RemoveAll(l.dir)
+	}
+}
+
+// copyFile copies a SQLite database's file to path.
+func copyFile(db Database, path string) error {
+	data, err := os.ReadFile(strings.TrimPrefix(db.URL, "sqlite:"))
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, data, 0o600)
 }
 
 // pgState holds the per-process PostgreSQL template: migrating once and
@@ -95,33 +246,33 @@ type pgState struct {
 	template string
 	err      error
 	seq      atomic.Int64
+	mu       sync.Mutex
+	shared   []string
+	drops    sync.WaitGroup
+	dropping chan struct{} // one drop at a time
 }
 
 var pg pgState
 
 const namePrefix = "cr_test_"
 
-func newPostgres(t testing.TB) string {
-	t.Helper()
-	raw := os.Getenv("TEST_DATABASE_URL")
-	if raw == "" {
-		if os.Getenv("REQUIRE_POSTGRES") == "1" {
-			t.Fatal("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
-		}
-		t.Skip("TEST_DATABASE_URL is not set: PostgreSQL tests skipped")
+// newName is a database name no other test process uses; old ones are
+// swept by their time.
+func (p *pgState) newName(kind string) string {
+	if kind != "" {
+		kind = "_" + kind
 	}
-	pg.once.Do(func() { pg.err = pg.init(raw) })
-	if pg.err != nil {
-		t.Fatalf("PostgreSQL test database: %v", pg.err)
+	return fmt.Sprintf("%s%d_%d_%d%s", namePrefix, time.Now().Unix(), os.Getpid(), p.seq.Add(1), kind)
+}
+
+// create makes database name as a copy of from.
+func (p *pgState) create(name string, from Database) error {
+	u, err := url.Parse(from.URL)
+	if err != nil {
+		return err
 	}
-	name := fmt.Sprintf("%s%d_%d_%d", namePrefix, time.Now().Unix(), os.Getpid(), pg.seq.Add(1))
-	if err := pg.admin.DB.Exec(`CREATE DATABASE "` + name + `" TEMPLATE "` + pg.template + `"`).Error; err != nil {
-		t.Fatalf("create test database: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = pg.admin.DB.Exec(`DROP DATABASE IF EXISTS "` + name + `" WITH (FORCE)`).Error
-	})
-	return pg.urlFor(name)
+	template := strings.TrimPrefix(u.Path, "/")
+	return p.admin.DB.Exec(`CREATE DATABASE "` + name + `" TEMPLATE "` + template + `" STRATEGY FILE_COPY`).Error
 }
 
 func (p *pgState) init(raw string) error {
@@ -130,6 +281,7 @@ func (p *pgState) init(raw string) error {
 		return err
 	}
 	p.base = u
+	p.dropping = make(chan struct{}, 1)
 	p.admin, err = models.Open(context.Background(), raw, nil)
 	if err != nil {
 		return err
@@ -161,11 +313,31 @@ func (p *pgState) sweep() {
 	}
 }
 
-func (p *pgState) dropTemplate() {
-	if p.admin == nil || p.template == "" {
+// dropLater drops a test's database in the background: PostgreSQL takes
+// most of half a second over each drop, mostly waiting, which the test
+// need not wait for. Drops run one at a time, as PostgreSQL runs them.
+func (p *pgState) dropLater(name string) {
+	p.drops.Add(1)
+	go func() {
+		defer p.drops.Done()
+		p.dropping <- struct{}{}
+		defer func() { <-p.dropping }()
+		_ = p.admin.DB.Exec(`DROP DATABASE IF EXISTS "` + name + `" WITH (FORCE)`).Error
+	}()
+}
+
+// drop waits for the tests' databases to go, then removes the template
+// and the shared databases.
+func (p *pgState) drop() {
+	if p.admin == nil {
 		return
 	}
-	p.admin.DB.Exec(`DROP DATABASE IF EXISTS "` + p.template + `" WITH (FORCE)`)
+	p.drops.Wait()
+	for _, name := range append(p.shared, p.template) {
+		if name != "" {
+			p.admin.DB.Exec(`DROP DATABASE IF EXISTS "` + name + `" WITH (FORCE)`)
+		}
+	}
 	_ = p.admin.Close()
 }
 
