@@ -130,9 +130,9 @@ func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
 // access, in one query.
 func (s *Store) SessionPrincipal(ctx context.Context, tokenHash string, now time.Time) (*User, Access, error) {
 	var row principalRow
-	err := s.DB.WithContext(ctx).Raw(`SELECT `+principalColumns+` FROM users
+	err := find(s.DB.WithContext(ctx), &row, `SELECT `+principalColumns+` FROM users
 		JOIN sessions ON sessions.user_id = users.id
-		WHERE sessions.token_hash = ? AND sessions.expires_at > ?`, tokenHash, Instant(now)).Find(&row).Error
+		WHERE sessions.token_hash = ? AND sessions.expires_at > ?`, tokenHash, Instant(now))
 	if err == nil && row.ID == 0 {
 		err = booking.ErrNotFound
 	}
@@ -177,9 +177,9 @@ func (s *Store) DeleteToken(ctx context.Context, userID, id int64) error {
 // access, in one query, and notes the token's use.
 func (s *Store) TokenPrincipal(ctx context.Context, hash string, now time.Time) (*User, Access, error) {
 	var row principalRow
-	err := s.DB.WithContext(ctx).Raw(`SELECT `+principalColumns+`, api_tokens.id AS token_id, api_tokens.last_used_at
+	err := find(s.DB.WithContext(ctx), &row, `SELECT `+principalColumns+`, api_tokens.id AS token_id, api_tokens.last_used_at
 		FROM users JOIN api_tokens ON api_tokens.user_id = users.id
-		WHERE api_tokens.hash = ?`, hash).Find(&row).Error
+		WHERE api_tokens.hash = ?`, hash)
 	if err == nil && row.ID == 0 {
 		err = booking.ErrNotFound
 	}

@@ -219,7 +219,7 @@ func (s *Store) BookingParties(ctx context.Context, spaceID, orgID int64) (*Spac
 		Space
 		Org Organisation `gorm:"embedded;embeddedPrefix:org_"`
 	}
-	err := s.DB.WithContext(ctx).Raw(bookingPartiesSQL(), spaceID, orgID).Find(&row).Error
+	err := find(s.DB.WithContext(ctx), &row, bookingPartiesSQL(), spaceID, orgID)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -24,46 +24,76 @@ var blockingStates = booking.BlockingStates
 // transaction already holds the database's write lock.
 func (s *Store) InSpace(ctx context.Context, spaceID int64, fn func(booking.SpaceTx) error) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		sp, windows, err := spaceWithWindows(tx, spaceID, s.Dialect == Postgres)
+		st, err := openSpace(tx, spaceID, s.Dialect, s.Dialect == Postgres)
 		if err != nil {
 			return err
 		}
-		return fn(&spaceTx{tx: tx, space: *sp, windows: windows, dialect: s.Dialect})
+		return fn(st)
 	})
 }
 
-// lockSpaceSQL reads a space's row with the opening windows that apply to
-// it (its own, or else its site's) as one list, "weekday:opens-closes,…"
-// in order, so that a booking's transaction starts with one query. Each
-// side of the OR is an equality the windows' indexes answer.
-const lockSpaceSQL = `SELECT spaces.*, (
+// openSpaceSQL reads, in one query, everything a booking needs to know of
+// its space before it looks at other bookings: the space's row; the
+// opening windows that apply to it (its own, or else its site's) as one
+// list, "weekday:opens-closes,…" in order; its site's name; and the newest
+// version of the site's rent policy and of the estate's. Each side of the
+// windows' OR is an equality their indexes answer.
+var openSpaceSQL = sync.OnceValue(func() string {
+	return `SELECT spaces.*, (
 		SELECT string_agg(CAST(weekday AS TEXT) || ':' || CAST(opens AS TEXT) || '-' || CAST(closes AS TEXT), ','
 			ORDER BY weekday, opens)
 		FROM opening_windows
 		WHERE opening_windows.space_id = CASE WHEN spaces.own_opening_hours THEN spaces.id END
 			OR opening_windows.site_id = CASE WHEN NOT spaces.own_opening_hours THEN spaces.site_id END
-	) AS windows
-	FROM spaces WHERE spaces.id = ?`
+	) AS windows, sites.name AS site_name,
+	` + columnsAs(&RentPolicy{}, "site_policy", "site_policy_") + `,
+	` + columnsAs(&RentPolicy{}, "estate_policy", "estate_policy_") + `
+	FROM spaces
+	JOIN sites ON sites.id = spaces.site_id
+	LEFT JOIN rent_policies AS site_policy
+		ON site_policy.id = (SELECT MAX(id) FROM rent_policies WHERE site_id = spaces.site_id)
+	LEFT JOIN rent_policies AS estate_policy
+		ON estate_policy.id = (SELECT MAX(id) FROM rent_policies WHERE site_id IS NULL)
+	WHERE spaces.id = ?`
+})
 
-// spaceWithWindows reads a space with its opening windows; with lock (on
-// PostgreSQL) it locks the space's row until the transaction ends.
-func spaceWithWindows(tx *gorm.DB, spaceID int64, lock bool) (*Space, []booking.Window, error) {
-	q := lockSpaceSQL
+// openSpace reads a space with its opening windows and its prices; with
+// lock (on PostgreSQL) it locks the space's row until the transaction
+// ends.
+func openSpace(tx *gorm.DB, spaceID int64, dialect string, lock bool) (*spaceTx, error) {
+	q := openSpaceSQL()
 	if lock {
 		q += " FOR UPDATE OF spaces"
 	}
 	var row struct {
 		Space
-		Windows *string
+		Windows      *string
+		SiteName     string
+		SitePolicy   RentPolicy `gorm:"embedded;embeddedPrefix:site_policy_"`
+		EstatePolicy RentPolicy `gorm:"embedded;embeddedPrefix:estate_policy_"`
 	}
-	if err := tx.Raw(q, spaceID).Find(&row).Error; err != nil {
-		return nil, nil, err
+	if err := find(tx, &row, q, spaceID); err != nil {
+		return nil, err
 	}
 	if row.ID == 0 {
-		return nil, nil, booking.ErrNotFound
+		return nil, booking.ErrNotFound
 	}
 	windows, err := parseWindows(row.Windows)
-	return &row.Space, windows, err
+	if err != nil {
+		return nil, err
+	}
+	var site, estate *RentPolicy
+	if row.SitePolicy.ID != 0 {
+		site = &row.SitePolicy
+	}
+	if row.EstatePolicy.ID != 0 {
+		estate = &row.EstatePolicy
+	}
+	prices, err := pricesFrom(&row.Space, row.SiteName, site, estate)
+	if err != nil {
+		return nil, err
+	}
+	return &spaceTx{tx: tx, space: row.Space, windows: windows, prices: prices, dialect: dialect}, nil
 }
 
 // parseWindows reads the list of windows lockSpaceSQL makes.
@@ -122,6 +152,7 @@ type spaceTx struct {
 	tx      *gorm.DB
 	space   Space
 	windows []booking.Window
+	prices  booking.Prices
 	dialect string
 }
 
@@ -133,9 +164,9 @@ func (t *spaceTx) Space() booking.Space {
 }
 
 func (t *spaceTx) Closures(iv booking.Interval) ([]booking.Interval, error) {
-	rows, err := t.tx.Raw(`SELECT starts_at, ends_at FROM closures
+	rows, err := queryRows(t.tx, `SELECT starts_at, ends_at FROM closures
 		WHERE (space_id = ? OR site_id = ?) AND starts_at < ? AND ends_at > ?`,
-		t.space.ID, t.space.SiteID, Instant(iv.End), Instant(iv.Start)).Rows()
+		t.space.ID, t.space.SiteID, Instant(iv.End), Instant(iv.Start))
 	if err != nil {
 		return nil, err
 	}
@@ -151,22 +182,37 @@ func (t *spaceTx) Closures(iv booking.Interval) ([]booking.Interval, error) {
 	return out, rows.Err()
 }
 
+// clashesSQL finds the blocking bookings of a space that overlap an
+// interval: the space, then the interval's end and start.
+var clashesSQL = `SELECT id, state, starts_at, ends_at, hold_expires_at FROM bookings
+	WHERE space_id = ? AND state IN ` + quotedList(blockingStates) + ` AND starts_at < ? AND block_end > ?
+	ORDER BY starts_at`
+
+// clashesPostgresSQL is clashesSQL with the overlap written as the
+// exclusion constraint's own expression, so that its GiST index finds the
+// overlaps directly (separate comparisons of starts_at and block_end make
+// PostgreSQL scan most of that index); the interval's start comes before
+// its end.
+var clashesPostgresSQL = `SELECT id, state, starts_at, ends_at, hold_expires_at FROM bookings
+	WHERE space_id = ? AND state IN ` + quotedList(blockingStates) + `
+		AND tstzrange(starts_at, block_end, '[)') && tstzrange(?, ?, '[)')
+	ORDER BY starts_at`
+
+// quotedList writes fixed words as an SQL list: ('a', 'b').
+func quotedList(words []string) string {
+	return "('" + strings.Join(words, "', '") + "')"
+}
+
 // Clashes finds the overlapping blocking bookings in one query. Lapsed holds
 // among them are marked expired here, inside the space's lock, so that the
 // exclusion constraint lets the new booking in; lapsed holds elsewhere read
 // as expired wherever they are shown, and need no writing.
 func (t *spaceTx) Clashes(iv booking.Interval, blockEnd, now time.Time) ([]booking.Interval, error) {
-	overlap := "starts_at < ? AND block_end > ?"
-	args := []any{t.space.ID, blockingStates, Instant(blockEnd), Instant(iv.Start)}
+	q, args := clashesSQL, []any{t.space.ID, Instant(blockEnd), Instant(iv.Start)}
 	if t.dialect == Postgres {
-		// Written as the exclusion constraint's own expression, so its GiST
-		// index finds the overlaps directly; separate comparisons of
-		// starts_at and block_end make PostgreSQL scan most of that index.
-		overlap = "tstzrange(starts_at, block_end, '[)') && tstzrange(?, ?, '[)')"
-		args[2], args[3] = Instant(iv.Start), Instant(blockEnd)
+		q, args[1], args[2] = clashesPostgresSQL, Instant(iv.Start), Instant(blockEnd)
 	}
-	rows, err := t.tx.Raw(`SELECT id, state, starts_at, ends_at, hold_expires_at FROM bookings
-		WHERE space_id = ? AND state IN ? AND `+overlap+` ORDER BY starts_at`, args...).Rows()
+	rows, err := queryRows(t.tx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -219,17 +265,91 @@ func (t *spaceTx) Insert(nb *booking.NewBooking) (int64, error) {
 	if b.Payment == "" {
 		b.Payment = booking.PaymentNotRequired
 	}
-	if err := t.tx.Omit(clause.Associations).Create(&b).Error; err != nil {
+	id, err := insertBooking(t.tx, t.dialect, &b, nb.Quote.Parts)
+	if err != nil {
 		if iv, ok := exclusionClash(err); ok {
 			return 0, &booking.ClashError{With: iv}
 		}
-		return 0, translate(err, "A booking at this time")
+		return 0, translate(driverError(t.tx, err), "A booking at this time")
 	}
-	if err := insertCharges(t.tx, b.ID, nb.Quote); err != nil {
-		return 0, err
+	return id, nil
+}
+
+// insertBooking stores a new booking with its charges and the event that
+// created it, and returns its id. Every booking made goes through here, so
+// it skips GORM's reflection and, on PostgreSQL, sends the three inserts
+// as one statement: a single round trip while the space is locked.
+func insertBooking(tx *gorm.DB, dialect string, b *Booking, parts []booking.QuotePart) (int64, error) {
+	pg := dialect == Postgres
+	var id int64
+	w := &sqlWriter{numbered: pg}
+	// The new booking's id: on PostgreSQL read from the first insert
+	// within the statement, on SQLite a parameter.
+	bookingID := func() {
+		if pg {
+			w.WriteString("(SELECT id FROM b)")
+		} else {
+			w.arg(id)
+		}
 	}
-	ev := BookingEvent{BookingID: b.ID, Action: "create", ToState: b.State, ByUserID: b.CreatedByID, At: now}
-	return b.ID, t.tx.Create(&ev).Error
+	if pg {
+		w.WriteString("WITH b AS (")
+	}
+	w.WriteString(`INSERT INTO bookings (space_id, organisation_id, series_id, starts_at, ends_at, block_end,
+		state, purpose, attendees, notes, hold_expires_at, sequence, created_by_id, created_at, updated_at,
+		standard_pence, discount_pence, vat_percent, vat_pence, total_pence, price_explanation, policy_id,
+		payment, checkout_session_id, payment_intent_id, paid_pence, refunded_pence) VALUES (`)
+	w.list(b.SpaceID, b.OrganisationID, b.SeriesID, b.StartsAt, b.EndsAt, b.BlockEnd,
+		b.State, b.Purpose, b.Attendees, b.Notes, b.HoldExpiresAt, b.Sequence, b.CreatedByID, b.CreatedAt, b.UpdatedAt,
+		b.StandardPence, b.DiscountPence, b.VATPercent, b.VATPence, b.TotalPence, b.PriceExplanation, b.PolicyID,
+		b.Payment, b.CheckoutSessionID, b.PaymentIntentID, b.PaidPence, b.RefundedPence)
+	w.WriteString(") RETURNING id")
+	if pg {
+		w.WriteString(")")
+	} else {
+		if err := w.queryRow(tx).Scan(&id); err != nil {
+			return 0, err
+		}
+		w = &sqlWriter{}
+	}
+	if len(parts) > 0 {
+		if pg {
+			w.WriteString(", c AS (")
+		}
+		w.WriteString(`INSERT INTO booking_charges (booking_id, starts_at, ends_at, minutes, rule_name,
+			discount_percent, standard_pence, discount_pence, explanation) VALUES `)
+		for i, p := range parts {
+			if i > 0 {
+				w.WriteString(", ")
+			}
+			w.WriteString("(")
+			bookingID()
+			w.WriteString(", ")
+			w.list(Instant(p.Interval.Start), Instant(p.Interval.End), p.Minutes, p.Rule,
+				p.DiscountPercent, p.StandardPence, p.DiscountPence, p.Explanation)
+			w.WriteString(")")
+		}
+		if pg {
+			w.WriteString(")")
+		} else {
+			if err := w.exec(tx); err != nil {
+				return 0, err
+			}
+			w = &sqlWriter{}
+		}
+	}
+	w.WriteString(` INSERT INTO booking_events (booking_id, action, from_state, to_state, reason, amount_pence,
+		by_user_id, at) VALUES (`)
+	bookingID()
+	w.WriteString(", 'create', '', ")
+	w.list(b.State, "", 0, b.CreatedByID, b.CreatedAt)
+	w.WriteString(")")
+	if !pg {
+		return id, w.exec(tx)
+	}
+	w.WriteString(" RETURNING booking_id")
+	err := w.queryRow(tx).Scan(&id)
+	return id, err
 }
 
 func (t *spaceTx) InsertSeries(ns *booking.NewSeries) (int64, error) {
@@ -312,7 +432,7 @@ func (s *Store) BookingByID(ctx context.Context, id int64) (*Booking, error) {
 		Charge           BookingCharge `gorm:"embedded;embeddedPrefix:charge_"`
 	}
 	rows := make([]bookingRow, 0, 2) // a new booking has one event and a charge or two
-	err := s.DB.WithContext(ctx).Raw(bookingByIDSQL(), id).Find(&rows).Error
+	err := find(s.DB.WithContext(ctx), &rows, bookingByIDSQL(), id)
 	if err != nil {
 		return nil, err
 	}

@@ -166,11 +166,10 @@ func (s *Store) settlePaid(tx *gorm.DB, b *Booking, paymentIntentID string, now 
 // meets, this booking's among them, so what it returns is other bookings
 // that hold the time; b.State is read again afterwards.
 func (s *Store) stillFree(tx *gorm.DB, b *Booking, now time.Time) (bool, error) {
-	sp, windows, err := spaceWithWindows(tx, b.SpaceID, s.Dialect == Postgres)
+	st, err := openSpace(tx, b.SpaceID, s.Dialect, s.Dialect == Postgres)
 	if err != nil {
 		return false, err
 	}
-	st := &spaceTx{tx: tx, space: *sp, windows: windows, dialect: s.Dialect}
 	clashes, err := st.Clashes(booking.Interval{Start: b.StartsAt, End: b.EndsAt}, b.BlockEnd, now)
 	if err != nil {
 		return false, err

@@ -12,7 +12,7 @@ import (
 )
 
 func (t *spaceTx) Prices() (booking.Prices, error) {
-	return pricesOf(t.tx, &t.space)
+	return t.prices, nil
 }
 
 func (t *spaceTx) UsedHours(orgID int64) booking.UsedHours {
@@ -80,20 +80,6 @@ func priced(b *Booking, nb *booking.NewBooking) {
 	}
 }
 
-// insertCharges stores the parts of a booking's quote.
-func insertCharges(tx *gorm.DB, bookingID int64, q booking.QuoteLine) error {
-	if len(q.Parts) == 0 {
-		return nil
-	}
-	rows := make([]BookingCharge, len(q.Parts))
-	for i, p := range q.Parts {
-		rows[i] = BookingCharge{BookingID: bookingID, StartsAt: Instant(p.Interval.Start), EndsAt: Instant(p.Interval.End),
-			Minutes: p.Minutes, RuleName: p.Rule, DiscountPercent: p.DiscountPercent,
-			StandardPence: p.StandardPence, DiscountPence: p.DiscountPence, Explanation: p.Explanation}
-	}
-	return tx.Create(&rows).Error
-}
-
 // viewTx is a space seen outside any transaction, for quotes: it neither
 // locks nor keeps anything.
 type viewTx struct {
@@ -111,21 +97,20 @@ func (v viewTx) Insert(*booking.NewBooking) (int64, error) {
 // ViewSpace runs fn over a space without a transaction or a lock.
 func (s *Store) ViewSpace(ctx context.Context, spaceID int64, fn func(booking.SpaceTx) error) error {
 	db := s.DB.WithContext(ctx)
-	sp, windows, err := spaceWithWindows(db, spaceID, false)
+	st, err := openSpace(db, spaceID, s.Dialect, false)
 	if err != nil {
 		return err
 	}
-	return fn(viewTx{&spaceTx{tx: db, space: *sp, windows: windows, dialect: s.Dialect}})
+	return fn(viewTx{st})
 }
 
 // PricesOf is a space's price list under the rent policy in force.
 func (s *Store) PricesOf(ctx context.Context, spaceID int64) (booking.Prices, error) {
-	db := s.DB.WithContext(ctx)
-	var sp Space
-	if err := db.First(&sp, spaceID).Error; err != nil {
-		return booking.Prices{}, translate(err, "space")
+	st, err := openSpace(s.DB.WithContext(ctx), spaceID, s.Dialect, false)
+	if err != nil {
+		return booking.Prices{}, err
 	}
-	return pricesOf(db, &sp)
+	return st.prices, nil
 }
 
 // UsedHoursOf reads the hours each rule has given an organisation at a site

@@ -186,36 +186,12 @@ func (s *Store) SaveRentPolicy(ctx context.Context, siteID int64, set PolicySett
 	return s.RentPolicy(ctx, siteID)
 }
 
-// pricesOf is the price list of a space: its rate and unit, and the rent
+// pricesFrom makes a space's price list: its rate and unit, and the rent
 // policy in force at its site (the site's own rules, or else the
-// estate-wide ones) with the site's VAT rate.
-func pricesOf(db *gorm.DB, sp *Space) (booking.Prices, error) {
-	var rows []struct {
-		RentPolicy
-		SiteName string
-	}
-	// The newest version of the site's policy and of the estate's, with
-	// the site's name; a site without a policy still yields its name.
-	err := db.Raw(`SELECT rent_policies.*, sites.name AS site_name FROM sites
-		LEFT JOIN rent_policies ON rent_policies.id IN (
-			(SELECT MAX(id) FROM rent_policies WHERE site_id = sites.id),
-			(SELECT MAX(id) FROM rent_policies WHERE site_id IS NULL))
-		WHERE sites.id = ?`, sp.SiteID).Find(&rows).Error
-	if err != nil {
-		return booking.Prices{}, err
-	}
-	p := booking.Prices{SpaceKind: sp.Kind, Unit: sp.BookingUnit, RatePence: sp.RatePence}
-	var site, estate *RentPolicy
-	for i := range rows {
-		p.SiteName = rows[i].SiteName
-		switch {
-		case rows[i].ID == 0:
-		case rows[i].SiteID == nil:
-			estate = &rows[i].RentPolicy
-		default:
-			site = &rows[i].RentPolicy
-		}
-	}
+// estate-wide ones) with the site's VAT rate, from the newest versions of
+// the site's policy and of the estate's, either of which may be missing.
+func pricesFrom(sp *Space, siteName string, site, estate *RentPolicy) (booking.Prices, error) {
+	p := booking.Prices{SpaceKind: sp.Kind, Unit: sp.BookingUnit, RatePence: sp.RatePence, SiteName: siteName}
 	rulesFrom := estate
 	if site != nil {
 		p.VATPercent = site.VATPercent
