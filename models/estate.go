@@ -167,11 +167,17 @@ func (s *Store) Spaces(ctx context.Context, f SpaceFilter, p Page) ([]Space, int
 		q = q.Where("visibility = ?", "public")
 	}
 	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
+	// Without pages every space is on the one list, and is counted there.
+	if p.PerPage > 0 {
+		if err := q.Count(&total).Error; err != nil {
+			return nil, 0, err
+		}
 	}
 	var spaces []Space
 	err := p.apply(q).Preload("Features").Preload("Site").Order("site_id, name, id").Find(&spaces).Error
+	if p.PerPage <= 0 {
+		total = int64(len(spaces))
+	}
 	return spaces, total, err
 }
 

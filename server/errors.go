@@ -33,13 +33,16 @@ type Problem struct {
 }
 
 // intervalJSON is a half-open interval of time.
+// Its instants are written out here, in UTC as encoding/json writes a
+// time.Time, because an availability search answers with thousands of
+// them and encoding/json checks the output of every MarshalJSON again.
 type intervalJSON struct {
-	StartsAt time.Time `json:"starts_at"`
-	EndsAt   time.Time `json:"ends_at"`
+	StartsAt string `json:"starts_at"`
+	EndsAt   string `json:"ends_at"`
 }
 
 func toIntervalJSON(iv booking.Interval) intervalJSON {
-	return intervalJSON{StartsAt: iv.Start.UTC(), EndsAt: iv.End.UTC()}
+	return intervalJSON{StartsAt: iv.Start.UTC().Format(time.RFC3339Nano), EndsAt: iv.End.UTC().Format(time.RFC3339Nano)}
 }
 
 // unbookedJSON is a date of a series that was not booked.
