@@ -96,7 +96,7 @@ func openSpace(tx *gorm.DB, spaceID int64, dialect string, lock bool) (*spaceTx,
 	return &spaceTx{tx: tx, space: row.Space, windows: windows, prices: prices, dialect: dialect}, nil
 }
 
-// parseWindows reads the list of windows lockSpaceSQL makes.
+// parseWindows reads the list of windows openSpaceSQL makes.
 func parseWindows(list *string) ([]booking.Window, error) {
 	if list == nil {
 		return nil, nil

@@ -86,16 +86,16 @@ func queryRows(db *gorm.DB, query string, args ...any) (*sql.Rows, error) {
 	return rows, driverError(db, err)
 }
 
-// numbered holds the queries find has run on PostgreSQL, each with its ?
-// written as $1, $2, ….
-var numbered sync.Map
+// numberedQueries holds the queries bind has written for PostgreSQL, each
+// with its ? as $1, $2, ….
+var numberedQueries sync.Map
 
 // bind writes query's parameters as db's driver wants them.
 func bind(db *gorm.DB, query string) string {
 	if db.Dialector.Name() != Postgres {
 		return query
 	}
-	if q, ok := numbered.Load(query); ok {
+	if q, ok := numberedQueries.Load(query); ok {
 		return q.(string)
 	}
 	var b strings.Builder
@@ -110,6 +110,6 @@ func bind(db *gorm.DB, query string) string {
 		b.WriteByte('$')
 		b.WriteString(strconv.Itoa(n))
 	}
-	numbered.Store(query, b.String())
+	numberedQueries.Store(query, b.String())
 	return b.String()
 }
