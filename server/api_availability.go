@@ -195,20 +195,18 @@ func (s *Server) apiSearchAvailability() gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		matches := make([]availableSpaceJSON, len(found))
-		for i, m := range found {
-			sp := m.Space
-			full := toSpaceJSON(sp)
-			matches[i] = availableSpaceJSON{
-				Space: availableSpaceSummaryJSON{ID: sp.ID, SiteID: sp.SiteID, SiteName: full.SiteName, Name: sp.Name,
-					Kind: sp.Kind, Capacity: sp.Capacity, Features: full.Features, BookingUnit: sp.BookingUnit},
-				Free: toIntervalsJSON(m.Free),
-			}
-		}
 		out := availabilitySearchJSON{Items: []availableSpaceJSON{}, Page: page.Number, PerPage: page.PerPage,
-			Total: int64(len(matches)), From: from, To: to, DurationMinutes: int(minutes)}
-		if start := (page.Number - 1) * page.PerPage; start < len(matches) {
-			out.Items = matches[start:min(start+page.PerPage, len(matches))]
+			Total: int64(len(found)), From: from, To: to, DurationMinutes: int(minutes)}
+		if start := (page.Number - 1) * page.PerPage; start < len(found) {
+			for _, m := range found[start:min(start+page.PerPage, len(found))] {
+				sp := m.Space
+				full := toSpaceJSON(sp)
+				out.Items = append(out.Items, availableSpaceJSON{
+					Space: availableSpaceSummaryJSON{ID: sp.ID, SiteID: sp.SiteID, SiteName: full.SiteName, Name: sp.Name,
+						Kind: sp.Kind, Capacity: sp.Capacity, Features: full.Features, BookingUnit: sp.BookingUnit},
+					Free: toIntervalsJSON(m.Free),
+				})
+			}
 		}
 		c.JSON(http.StatusOK, out)
 	}
