@@ -2,9 +2,12 @@ package models
 
 import (
 	"context"
+	"maps"
+	"runtime"
 	"time"
 
 	"github.com/common-room/commonroom/booking"
+	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
 )
 
@@ -200,6 +203,27 @@ func (s *Store) DeleteClosure(ctx context.Context, id int64) error {
 const maxInList = 500
 
 // inChunks calls fn with ids a slice of at most maxInList at a time.
+// maxParallelReads is how many connections one availability search reads
+// bookings on at once; minSpacesPerRead is the fewest spaces worth a
+// connection of their own.
+const (
+	maxParallelReads = 2
+	minSpacesPerRead = 50
+)
+
+// splitEvenly cuts ids into n parts of nearly equal length (one part when n
+// is less than 2).
+func splitEvenly(ids []int64, n int) [][]int64 {
+	if n < 2 {
+		return [][]int64{ids}
+	}
+	parts := make([][]int64, 0, n)
+	for i := range n {
+		parts = append(parts, ids[i*len(ids)/n:(i+1)*len(ids)/n])
+	}
+	return parts
+}
+
 func inChunks(ids []int64, fn func([]int64) error) error {
 	for len(ids) > 0 {
 		n := min(len(ids), maxInList)
@@ -304,38 +328,53 @@ func (s *Store) FreeIntervalsForSpaces(ctx context.Context, spaces []Space, from
 		}
 	}
 
-	// Bookings are the most rows by far: read them without reflection.
+	// Bookings are the most rows by far: read them without reflection, and
+	// for many spaces in parts side by side, each on a connection of its
+	// own.
 	type busyRow struct{ start, blockEnd time.Time }
-	busy := map[int64][]busyRow{}
-	if err := inChunks(spaceIDs, func(ids []int64) error {
-		q := db.Model(&Booking{}).Select("space_id, starts_at, block_end").Where("space_id IN ?", ids)
-		until, after := Instant(all.End.Add(maxBuffer)), Instant(all.Start.Add(-maxBuffer))
-		if s.Dialect == Postgres {
-			// The same overlap, written so the exclusion constraint's GiST
-			// index finds it: a B-tree on the start alone has to walk every
-			// earlier booking of each space.
-			q = q.Where("state IN ? AND tstzrange(starts_at, block_end, '[)') && tstzrange(?, ?, '[)')", blockingStates, after, until)
-		} else {
-			q = q.Where("starts_at < ? AND block_end > ?", until, after)
-		}
-		rows, err := q.Where("(state IN ? OR (state = ? AND hold_expires_at > ?))",
-			[]string{booking.Requested, booking.Confirmed}, booking.PendingPayment, Instant(now)).
-			Order("space_id, starts_at").Rows()
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			var b busyRow
-			if err := rows.Scan(&id, &b.start, &b.blockEnd); err != nil {
-				return err
-			}
-			busy[id] = append(busy[id], b)
-		}
-		return rows.Err()
-	}); err != nil {
+	parts := splitEvenly(spaceIDs, min(runtime.GOMAXPROCS(0), maxParallelReads, len(spaceIDs)/minSpacesPerRead))
+	found := make([]map[int64][]busyRow, len(parts))
+	var g errgroup.Group
+	for i, part := range parts {
+		g.Go(func() error {
+			busy := map[int64][]busyRow{}
+			found[i] = busy
+			return inChunks(part, func(ids []int64) error {
+				q := db.Model(&Booking{}).Select("space_id, starts_at, block_end").Where("space_id IN ?", ids)
+				until, after := Instant(all.End.Add(maxBuffer)), Instant(all.Start.Add(-maxBuffer))
+				if s.Dialect == Postgres {
+					// The same overlap, written so the exclusion constraint's
+					// GiST index finds it: a B-tree on the start alone has to
+					// walk every earlier booking of each space.
+					q = q.Where("state IN ? AND tstzrange(starts_at, block_end, '[)') && tstzrange(?, ?, '[)')", blockingStates, after, until)
+				} else {
+					q = q.Where("starts_at < ? AND block_end > ?", until, after)
+				}
+				rows, err := q.Where("(state IN ? OR (state = ? AND hold_expires_at > ?))",
+					[]string{booking.Requested, booking.Confirmed}, booking.PendingPayment, Instant(now)).
+					Order("space_id, starts_at").Rows()
+				if err != nil {
+					return err
+				}
+				defer rows.Close()
+				for rows.Next() {
+					var id int64
+					var b busyRow
+					if err := rows.Scan(&id, &b.start, &b.blockEnd); err != nil {
+						return err
+					}
+					busy[id] = append(busy[id], b)
+				}
+				return rows.Err()
+			})
+		})
+	}
+	if err := g.Wait(); err != nil {
 		return nil, err
+	}
+	busy := map[int64][]busyRow{}
+	for _, part := range found {
+		maps.Copy(busy, part)
 	}
 
 	// Spaces that follow their site's hours with the same notice and

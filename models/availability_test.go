@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -136,6 +137,32 @@ func TestFreeIntervalsForSpacesAgreesWithOneSpaceAtATime(t *testing.T) {
 				t.Errorf("%s has no free time at all; the test shows nothing", sp.Name)
 			}
 		}
+		t.Run("many spaces, read in parts side by side, agree too", func(t *testing.T) {
+			many := slices.Clone(spaces)
+			for i := range 120 {
+				site := e.siteA
+				if i%3 == 0 {
+					site = e.siteB
+				}
+				sp := e.space(site, fmt.Sprintf("Extra room %d", i), "hour", i%4*10, 0, "public")
+				// Each room booked on its own day and hour, a few of them twice.
+				day := fmt.Sprintf("2026-11-%02d", 23+i%5)
+				e.book(sp, fmt.Sprintf("%sT%02d:00:00Z", day, 9+i%8), fmt.Sprintf("%sT%02d:30:00Z", day, 10+i%8), booking.Confirmed, nil)
+				if i%7 == 0 {
+					e.book(sp, "2026-12-01T14:00:00Z", "2026-12-01T16:00:00Z", booking.Requested, nil)
+				}
+				many = append(many, *sp)
+			}
+			all, err := e.store.FreeIntervalsForSpaces(ctx, many, from, to, fixedNow)
+			mustOK(t, err)
+			for _, sp := range many {
+				one, err := e.store.FreeIntervals(ctx, sp.ID, from, to, fixedNow)
+				mustOK(t, err)
+				if !slices.Equal(all[sp.ID], one) {
+					t.Fatalf("%s: together %v\nalone %v", sp.Name, all[sp.ID], one)
+				}
+			}
+		})
 		t.Run("a space outside its horizon has no entry", func(t *testing.T) {
 			got, err := e.store.FreeIntervalsForSpaces(ctx, spaces, fixedNow.AddDate(1, 0, 0), fixedNow.AddDate(1, 0, 7), fixedNow)
 			mustOK(t, err)
