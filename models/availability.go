@@ -202,7 +202,6 @@ func (s *Store) DeleteClosure(ctx context.Context, id int64) error {
 // maxInList keeps IN lists well under SQLite's limit on bound parameters.
 const maxInList = 500
 
-// inChunks calls fn with ids a slice of at most maxInList at a time.
 // maxParallelReads is how many connections one availability search reads
 // bookings on at once; minSpacesPerRead is the fewest spaces worth a
 // connection of their own.
@@ -224,6 +223,7 @@ func splitEvenly(ids []int64, n int) [][]int64 {
 	return parts
 }
 
+// inChunks calls fn with ids a slice of at most maxInList at a time.
 func inChunks(ids []int64, fn func([]int64) error) error {
 	for len(ids) > 0 {
 		n := min(len(ids), maxInList)
