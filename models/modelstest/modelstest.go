@@ -73,40 +73,45 @@ func New(t testing.TB, dialect string) Database {
 // every connection to it before copying it.
 func Shared(t testing.TB, dialect string) Database {
 	t.Helper()
-	db := migrated(t, dialect)
-	if dialect == models.SQLite {
-		path := filepath.Join(lite.dir, fmt.Sprintf("shared_%d.db", lite.seq.Add(1)))
-		if err := copyFile(db, path); err != nil {
-			t.Fatalf("SQLite shared database: %v", err)
-		}
-		return Database{Dialect: models.SQLite, URL: "sqlite:" + path}
-	}
-	name := pg.newName("shared")
-	if err := pg.create(name, db); err != nil {
-		t.Fatalf("PostgreSQL shared database: %v", err)
-	}
-	pg.mu.Lock()
-	pg.shared = append(pg.shared, name)
-	pg.mu.Unlock()
-	return Database{Dialect: models.Postgres, URL: pg.urlFor(name)}
+	return copyOf(t, migrated(t, dialect), true)
 }
 
 // Copy makes a database for this test that starts as a copy of db, and
 // drops it when the test ends. Nothing may be connected to db.
 func Copy(t testing.TB, db Database) Database {
 	t.Helper()
+	return copyOf(t, db, false)
+}
+
+// copyOf makes a database that starts as a copy of db: for this test, or,
+// when shared, until the test process ends.
+func copyOf(t testing.TB, db Database, shared bool) Database {
+	t.Helper()
 	if db.Dialect == models.SQLite {
 		path := filepath.Join(t.TempDir(), "test.db")
+		if shared {
+			path = filepath.Join(lite.dir, fmt.Sprintf("shared_%d.db", lite.seq.Add(1)))
+		}
 		if err := copyFile(db, path); err != nil {
 			t.Fatalf("SQLite test database: %v", err)
 		}
 		return Database{Dialect: models.SQLite, URL: "sqlite:" + path}
 	}
-	name := pg.newName("")
-	if err := pg.create(name, db); err != nil {
-		t.Fatalf("create test database: %v", err)
+	kind := ""
+	if shared {
+		kind = "shared"
 	}
-	t.Cleanup(func() { pg.dropLater(name) })
+	name := pg.newName(kind)
+	if err := pg.create(name, db); err != nil {
+		t.Fatalf("PostgreSQL test database: %v", err)
+	}
+	if shared {
+		pg.mu.Lock()
+		pg.shared = append(pg.shared, name)
+		pg.mu.Unlock()
+	} else {
+		t.Cleanup(func() { pg.dropLater(name) })
+	}
 	return Database{Dialect: models.Postgres, URL: pg.urlFor(name)}
 }
 
